@@ -1,0 +1,95 @@
+"""The build, read top to bottom: load, validate, plan, render, write."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .load import load_content
+from .plan import BuildPlan, SitePlan, plan_build
+from .render.pages import render_pages
+from .render.redirects import render_redirect
+from .render.site import build_site
+from .validate import Site, load_config, validate
+from .write import Output
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_THEME = PROJECT_ROOT / "theme"
+
+
+@dataclass
+class BuildOptions:
+    content: Path = Path("content")
+    config: Path = Path("site_config.yml")
+    out: Path = Path("site")
+    province: str | None = None
+    theme: Path = DEFAULT_THEME
+
+
+@dataclass
+class BuildReport:
+    files: int
+    pages: int
+    seconds: float
+
+
+def log_to_stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def check(options: BuildOptions) -> Site:
+    """Load and validate only; raises ContentErrors."""
+    config = load_config(options.config)
+    return validate(load_content(options.content), config, options.config.as_posix())
+
+
+def build(options: BuildOptions, progress: Callable[[str], None] = log_to_stderr) -> BuildReport:
+    started = time.perf_counter()
+    site = check(options)
+    if options.province and options.province not in {p.slug for p in site.provinces}:
+        from .errors import ContentError, ContentErrors
+
+        known = ", ".join(p.slug for p in site.provinces)
+        raise ContentErrors([ContentError("--province", None, "", f"unknown province {options.province!r}; known: {known}")])
+    plan = plan_build(site, options.province)
+    progress(f"Building {len(plan.sites) - 1} province site(s) and the national page into {options.out}")
+
+    with Output(options.out) as output:
+        for number, site_plan in enumerate(plan.sites, start=1):
+            site_started = time.perf_counter()
+            write_site(site_plan, site, options.theme, output)
+            name = site_plan.prefix or "national page"
+            progress(f"  [{number}/{len(plan.sites)}] {name}: {len(site_plan.pages)} pages "
+                     f"in {time.perf_counter() - site_started:.1f} s")
+        write_redirects(plan, site, options.theme, output)
+        manifest = output.commit()
+
+    pages = sum(len(s.pages) for s in plan.sites)
+    return BuildReport(files=len(manifest["files"]), pages=pages, seconds=time.perf_counter() - started)
+
+
+def write_site(site_plan: SitePlan, site: Site, theme: Path, output: Output) -> None:
+    pages = render_pages(site_plan, theme / "pages")
+    site_dir = output.path(site_plan.prefix) if site_plan.prefix else output.root
+    build_site(site_plan, pages, site.config, theme, site_dir)
+    province = site_plan.prefix or None
+    for page in site_plan.pages:
+        output.record(_join(site_plan.prefix, page.output_path), "page", province, page.source)
+    for relative, kind in (("search/search_index.json", "search-index"), ("sitemap.xml", "sitemap"),
+                           ("sitemap.xml.gz", "sitemap"), ("404.html", "page")):
+        output.record(_join(site_plan.prefix, relative), kind, province)
+    for asset in site_plan.assets:
+        output.record(_join(site_plan.prefix, asset.name), "image", province, f"content/{asset.name}")
+
+
+def write_redirects(plan: BuildPlan, site: Site, theme: Path, output: Output) -> None:
+    for redirect in plan.redirects:
+        html = render_redirect(redirect, site.config.base, theme)
+        output.write(redirect.path, html, "redirect", redirect.province)
+
+
+def _join(prefix: str, relative: str) -> str:
+    return f"{prefix}/{relative}" if prefix else relative

@@ -1,0 +1,118 @@
+"""Command line: argument parsing only; the work happens in build.py."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from . import __version__
+from .build import BuildOptions, build, check
+from .errors import ContentErrors, display_path
+from .render.site import SiteBuildError
+from .text import nfc, slugify
+from .write import OutputError
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+SCAFFOLDS = Path(__file__).parent / "scaffolds"
+KIND_FOLDERS = {"guide": "guides", "faq": "faqs", "province": "provinces"}
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="dvc", description="Build province guide sites from content/.")
+    main.add_argument("--version", action="version", version=__version__)
+    commands = main.add_subparsers(dest="command", required=True)
+
+    def content_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+        command.add_argument("--config", type=Path, default=Path("site_config.yml"), help="site configuration file")
+
+    build_cmd = commands.add_parser("build", help="validate content and build the sites")
+    content_options(build_cmd)
+    build_cmd.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+    build_cmd.add_argument("--province", metavar="SLUG", help="build only this province (and the national page)")
+
+    check_cmd = commands.add_parser("check", help="validate content only")
+    content_options(check_cmd)
+
+    serve_cmd = commands.add_parser("serve", help="preview with live reload while editing")
+    content_options(serve_cmd)
+    serve_cmd.add_argument("--province", metavar="SLUG", help="preview only this province")
+    serve_cmd.add_argument("--host", default="127.0.0.1")
+    serve_cmd.add_argument("--port", type=int, default=8000)
+
+    new_cmd = commands.add_parser("new", help="create a content file that passes check")
+    new_cmd.add_argument("kind", choices=sorted(KIND_FOLDERS))
+    new_cmd.add_argument("title", help="title or name, e.g. 'Đăng ký tạm trú'")
+    new_cmd.add_argument("--slug", help="file and URL name (default: made from the title)")
+    new_cmd.add_argument("--content", type=Path, default=Path("content"))
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ContentErrors as exc:
+        print(exc.report(), file=sys.stderr)
+        return EXIT_CONTENT
+    except (SiteBuildError, OutputError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+
+
+def run_build(args) -> int:
+    options = BuildOptions(content=args.content, config=args.config, out=args.out, province=args.province)
+    report = build(options)
+    print(f"Built {report.pages} pages ({report.files} files) into {display_path(args.out)} "
+          f"in {report.seconds:.1f} s")
+    return EXIT_OK
+
+
+def run_check(args) -> int:
+    site = check(BuildOptions(content=args.content, config=args.config))
+    faqs = sum(len(g.entries) for g in site.faq_groups) + sum(len(g.faqs) for g in site.guides)
+    print(f"Content OK: {len(site.provinces)} provinces, {len(site.guides)} guides, {faqs} FAQs")
+    return EXIT_OK
+
+
+def run_serve(args) -> int:
+    from .render.site import serve_folder
+
+    out = Path(tempfile.mkdtemp(prefix="dvc-serve-")) / "site"
+    options = BuildOptions(content=args.content, config=args.config, out=out, province=args.province)
+
+    def rebuild() -> None:
+        try:
+            build(options)
+        except (ContentErrors, SiteBuildError) as exc:
+            # The previous preview stays up; the author fixes the file and saves again.
+            print(exc.report() if isinstance(exc, ContentErrors) else exc, file=sys.stderr)
+
+    build(options)
+    print(f"Serving on http://{args.host}:{args.port}/ (Ctrl+C to stop)", file=sys.stderr)
+    watched = [args.content, args.config, options.theme]
+    serve_folder(out, rebuild, [p.resolve() for p in watched], args.host, args.port)
+    return EXIT_OK
+
+
+def run_new(args) -> int:
+    slug = args.slug or slugify(args.title)
+    folder = args.content / KIND_FOLDERS[args.kind]
+    target = folder / f"{slug}.yml"
+    if target.exists():
+        print(f"error: {display_path(target)} already exists", file=sys.stderr)
+        return EXIT_USAGE
+    template = (SCAFFOLDS / f"{args.kind}.yml").read_text(encoding="utf-8")
+    text = template.replace("{slug}", slug).replace("{title}", json.dumps(nfc(args.title), ensure_ascii=False))
+    text = text.replace("{today}", dt.date.today().isoformat())
+    folder.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"Created {display_path(target)}")
+    return EXIT_OK
+
+
+COMMANDS = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new}

@@ -1,0 +1,1 @@
+"""Stage 4, render: plans become files. One module per output kind."""

@@ -1,0 +1,65 @@
+"""Page sources: each planned page becomes Markdown through a Jinja2 template.
+
+The Markdown is engine-neutral (Python-Markdown with attr_list, admonition,
+tables, tasklist), so a site engine other than MkDocs can consume it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from ..links import ContentLink, resolve_links
+from ..plan import Page, SitePlan
+from ..text import format_date, format_vnd, slugify
+
+
+@cache
+def environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=True,  # content text is data; only Markdown fields are marked as such
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        date=format_date,
+        vnd=lambda fee: "Theo quy định của tỉnh" if fee is None else format_vnd(fee),
+        slug=slugify,
+        host=lambda url: urlsplit(str(url)).hostname or str(url),
+        lower_first=lambda text: text[:1].lower() + text[1:],
+    )
+    return env
+
+
+def render_page(page: Page, templates: Path) -> str:
+    """The Markdown source of one page."""
+    here = posixpath.dirname(page.path)
+
+    def href(target: str) -> str:
+        """Link from this page to another file of the same site, as a relative path."""
+        return posixpath.relpath(target, here or ".")
+
+    def md(markdown: str) -> Markup:
+        """Author Markdown, with guide:/faq: links turned into relative page paths."""
+        targets = page.context["link_targets"]
+
+        def path(link: ContentLink) -> str:
+            target = targets[(link.scheme, link.name)]
+            return href(target.split("#")[0]) + (link.anchor or ("#" + target.split("#")[1] if "#" in target else ""))
+
+        return Markup(resolve_links(markdown, path))
+
+    template = environment(templates).get_template(page.template)
+    return template.render(page=page, href=href, md=md, **page.context)
+
+
+def render_pages(site: SitePlan, templates: Path) -> dict[str, str]:
+    return {page.path: render_page(page, templates) for page in site.pages}

@@ -1,0 +1,252 @@
+"""Stage 2, validate: plain data -> typed models, then the rules that span files.
+
+Every problem is collected; nothing is raised until all files have been seen.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import ContentError, ContentErrors, display_path
+from .links import content_links, relative_page_links
+from .load import Asset, Document, LoadedContent, load_document
+from .models import MODELS_BY_KIND, FaqEntry, FaqGroup, Guide, Province, SiteConfig
+from .text import SLUG_PATTERN, slugify
+
+
+@dataclass
+class Site:
+    """Everything the later stages need, validated and cross-checked."""
+
+    config: SiteConfig
+    provinces: list[Province]
+    guides: list[Guide]
+    faq_groups: list[FaqGroup]
+    assets: dict[str, Asset]
+    sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, slug) -> file name
+
+    def province(self, slug: str) -> Province:
+        return next(p for p in self.provinces if p.slug == slug)
+
+    def guides_for(self, province: Province) -> list[Guide]:
+        return [g for g in self.guides if g.provinces is None or province.slug in g.provinces]
+
+    def faq_entries_for(self, group: FaqGroup, province: Province) -> list[FaqEntry]:
+        return [e for e in group.entries if e.provinces is None or province.slug in e.provinces]
+
+
+def validation_errors(exc: ValidationError, doc: Document, model: type[BaseModel]) -> list[ContentError]:
+    """Pydantic's errors as author-facing messages at the right line."""
+    errors = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(part for part in err["loc"] if part != "[key]")
+        if err["type"] == "extra_forbidden":
+            message = f"unknown field {loc[-1]!r}" + _suggestion(str(loc[-1]), _fields_at(model, loc[:-1]))
+        elif err["type"] == "missing":
+            message = "required field is missing"
+        elif err["type"] == "string_pattern_mismatch" and err["ctx"].get("pattern") == SLUG_PATTERN:
+            message = (f"not a valid slug {err['input']!r}: use only a-z without accents, 0-9 and '-', "
+                       f"for example {slugify(str(err['input'])) or 'dang-ky-khai-sinh'!r}")
+        else:
+            message = err["msg"].removeprefix("Value error, ")
+            if err["type"].endswith("_type") or err["type"] in {"int_parsing", "date_from_datetime_parsing"}:
+                message += f" (got {err['input']!r})"
+        errors.append(doc.error(loc, message))
+    return errors
+
+
+def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Field names that would be valid at loc, to suggest the closest to a typo."""
+    current: type | None = model
+    for part in loc:
+        if isinstance(part, int) or current is None:
+            continue
+        info = getattr(current, "model_fields", {}).get(part)
+        if info is None:
+            return []
+        current = _model_in(info.annotation)
+    return list(getattr(current, "model_fields", {}))
+
+
+def _model_in(annotation) -> type | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _suggestion(word: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(word, candidates, n=1)
+    if close:
+        return f" (did you mean {close[0]!r}?)"
+    return f"; expected one of: {', '.join(candidates)}" if candidates else ""
+
+
+def parse_model(doc: Document, model: type[BaseModel]) -> tuple[BaseModel | None, list[ContentError]]:
+    if not isinstance(doc.data, dict):
+        return None, [doc.error((), "expected a mapping of fields (key: value) at the top of the file")]
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        return None, validation_errors(exc, doc, model)
+
+
+def load_config(path: Path) -> SiteConfig:
+    """site_config.yml, validated like content."""
+    if not path.is_file():
+        raise ContentErrors([ContentError(display_path(path), None, "", "site configuration file not found")])
+    doc = load_document(path, "config", path.parent)
+    config, errors = parse_model(doc, SiteConfig)
+    if errors:
+        raise ContentErrors(errors)
+    return config  # type: ignore[return-value]
+
+
+def validate(loaded: LoadedContent, config: SiteConfig, config_name: str = "site_config.yml") -> Site:
+    """Typed, cross-checked content; raises ContentErrors listing every problem."""
+    errors = list(loaded.errors)
+    parsed: dict[str, list[tuple[Document, BaseModel]]] = {kind: [] for kind in MODELS_BY_KIND}
+    for doc in loaded.documents:
+        model, doc_errors = parse_model(doc, MODELS_BY_KIND[doc.kind])
+        errors.extend(doc_errors)
+        if model is not None:
+            parsed[doc.kind].append((doc, model))
+
+    # Cross-file rules need the full set of names, so they only run once every file was read.
+    if not loaded.errors:
+        errors.extend(_cross_file_errors(loaded, parsed, config, config_name))
+    if errors:
+        raise ContentErrors(errors)
+
+    site = Site(
+        config=config,
+        provinces=sorted((m for _, m in parsed["provinces"]), key=lambda p: p.slug),
+        guides=sorted((m for _, m in parsed["guides"]), key=lambda g: g.slug),
+        faq_groups=sorted((m for _, m in parsed["faqs"]), key=lambda f: (f.order, f.slug)),
+        assets=loaded.assets,
+    )
+    for kind, items in parsed.items():
+        for doc, model in items:
+            site.sources[(kind, model.slug)] = doc.name
+    return site
+
+
+def _cross_file_errors(loaded, parsed, config: SiteConfig, config_name: str) -> list[ContentError]:
+    errors: list[ContentError] = []
+    raw = {kind: [d for d in loaded.documents if d.kind == kind and isinstance(d.data, dict)] for kind in parsed}
+
+    # Names are taken from the raw data, so a file with a schema error still counts as known.
+    province_slugs = {d.data.get("slug") for d in raw["provinces"]}
+    guide_slugs = {d.data.get("slug") for d in raw["guides"]}
+
+    errors += _duplicates(raw["provinces"], lambda d: [((), d.data.get("slug"))] + [
+        (("former", i, "slug"), f.get("slug")) for i, f in enumerate(d.data.get("former") or []) if isinstance(f, dict)
+    ], "province slug")
+    errors += _duplicates(raw["guides"], lambda d: [((), d.data.get("slug"))], "guide slug")
+    errors += _duplicates(raw["faqs"], lambda d: [((), d.data.get("slug"))], "FAQ group slug")
+    errors += _duplicates(raw["faqs"], lambda d: [
+        (("entries", i, "id"), e.get("id")) for i, e in enumerate(d.data.get("entries") or []) if isinstance(e, dict)
+    ], "FAQ id")
+
+    markdown_fields: list[tuple[Document, tuple, str, set]] = []
+
+    def unknown(doc: Document, loc: tuple, value: str, known: set, what: str) -> None:
+        if value not in known:
+            names = ", ".join(sorted(k for k in known if isinstance(k, str)))
+            errors.append(doc.error(loc, f"unknown {what} {value!r}; known: {names}"))
+
+    def check_faq(doc: Document, loc: tuple, entry: FaqEntry) -> None:
+        for j, slug in enumerate(entry.related_guides):
+            unknown(doc, (*loc, "related_guides", j), slug, guide_slugs, "guide")
+        for j, slug in enumerate(entry.provinces or []):
+            unknown(doc, (*loc, "provinces", j), slug, province_slugs, "province")
+
+    guides_by_slug = {g.slug: g for _, g in parsed["guides"]}
+    for doc, guide in parsed["guides"]:
+        for i, slug in enumerate(guide.provinces or []):
+            unknown(doc, ("provinces", i), slug, province_slugs, "province")
+        for slug in guide.overrides:
+            applies = province_slugs if guide.provinces is None else set(guide.provinces)
+            unknown(doc, ("overrides", slug), slug, applies, "province for this guide")
+        for i, step in enumerate(guide.steps):
+            if step.image and step.image.src not in loaded.assets:
+                message = f"image file not found: content/{step.image.src}"
+                errors.append(doc.error(("steps", i, "image", "src"), message))
+        for i, entry in enumerate(guide.faqs):
+            check_faq(doc, ("faqs", i), entry)
+        shown_in = province_slugs if guide.provinces is None else set(guide.provinces)
+        for i, step in enumerate(guide.steps):
+            markdown_fields.append((doc, ("steps", i, "body"), step.body, shown_in))
+        for i, entry in enumerate(guide.faqs):
+            markdown_fields.append((doc, ("faqs", i, "answer"), entry.answer, shown_in & _shown(entry, province_slugs)))
+
+    for doc, province in parsed["provinces"]:
+        for i, slug in enumerate(province.featured_guides):
+            guide = guides_by_slug.get(slug)
+            unknown(doc, ("featured_guides", i), slug, guide_slugs, "guide")
+            if guide and guide.provinces is not None and province.slug not in guide.provinces:
+                errors.append(doc.error(("featured_guides", i), f"guide {slug!r} does not apply to this province"))
+
+    for doc, group in parsed["faqs"]:
+        for i, entry in enumerate(group.entries):
+            check_faq(doc, ("entries", i), entry)
+            markdown_fields.append((doc, ("entries", i, "answer"), entry.answer, _shown(entry, province_slugs)))
+
+    faq_provinces = {
+        entry.id: _shown(entry, province_slugs) for _, group in parsed["faqs"] for entry in group.entries
+    }
+    guide_provinces = {
+        slug: province_slugs if guide.provinces is None else set(guide.provinces)
+        for slug, guide in guides_by_slug.items()
+    }
+    for doc, loc, markdown, shown_in in markdown_fields:
+        errors += _link_errors(doc, loc, markdown, shown_in, guide_provinces, faq_provinces)
+
+    if config.default_province not in province_slugs:
+        names = ", ".join(sorted(str(s) for s in province_slugs))
+        errors.append(ContentError(config_name, None, "default_province",
+                                   f"unknown province {config.default_province!r}; known: {names}"))
+    return errors
+
+
+def _shown(entry: FaqEntry, all_provinces: set) -> set:
+    return all_provinces if entry.provinces is None else set(entry.provinces)
+
+
+def _link_errors(doc, loc, markdown, shown_in, guide_provinces, faq_provinces) -> list[ContentError]:
+    """A guide:/faq: link must name an item that exists wherever the linking text is shown."""
+    errors = []
+    for target in relative_page_links(markdown):
+        errors.append(doc.error(loc, f"link {target!r} points at a file; link to a guide as guide:<slug> "
+                                     "or to a question as faq:<id>"))
+    for link in content_links(markdown):
+        known = guide_provinces if link.scheme == "guide" else faq_provinces
+        if link.name not in known:
+            names = ", ".join(sorted(known))
+            errors.append(doc.error(loc, f"link to unknown {link.scheme} {link.name!r}; known: {names}"))
+            continue
+        missing = sorted(str(p) for p in shown_in - known[link.name])
+        if missing:
+            errors.append(doc.error(loc, f"link to {link.scheme} {link.name!r}, which is not published in "
+                                         f"{', '.join(missing)} where this text is shown"))
+    return errors
+
+
+def _duplicates(docs: list[Document], names, what: str) -> list[ContentError]:
+    """Every place a name is used more than once, each naming the others."""
+    places = [(doc, loc, name) for doc in docs for loc, name in names(doc) if isinstance(name, str)]
+    counts = Counter(name for _, _, name in places)
+    errors = []
+    for doc, loc, name in places:
+        if counts[name] > 1:
+            others = [f"{d.name}:{d.line_of(lc)}" for d, lc, n in places if n == name and (d is not doc or lc != loc)]
+            errors.append(doc.error(loc if loc else ("slug",), f"duplicate {what} {name!r}, also used at {', '.join(others)}"))
+    return errors
