@@ -49,6 +49,9 @@ def parser() -> argparse.ArgumentParser:
     new_cmd.add_argument("title", help="title or name, e.g. 'Đăng ký tạm trú'")
     new_cmd.add_argument("--slug", help="file and URL name (default: made from the title)")
     new_cmd.add_argument("--content", type=Path, default=Path("content"))
+
+    schema_cmd = commands.add_parser("schema", help="write JSON Schema files of the content model for editors")
+    schema_cmd.add_argument("--out", type=Path, default=Path("schemas"), help="folder (default: schemas)")
     return main
 
 
@@ -115,4 +118,12 @@ def run_new(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new}
+def run_schema(args) -> int:
+    from .schema import export_schemas
+
+    for path in export_schemas(args.out):
+        print(f"Wrote {display_path(path)}")
+    return EXIT_OK
+
+
+COMMANDS = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new, "schema": run_schema}

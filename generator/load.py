@@ -159,7 +159,7 @@ def decode(raw: bytes, name: str) -> str:
 
 
 def load_document(path: Path, kind: str, root: Path) -> Document:
-    name = display_path(path, root.parent)
+    name = path.relative_to(root.parent).as_posix()  # stable: the manifest records it
     raw = path.read_bytes()
     if len(raw) > MAX_FILE_BYTES:
         raise ContentErrors([ContentError(name, None, "", f"file larger than {MAX_FILE_BYTES} bytes")])

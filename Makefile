@@ -1,0 +1,37 @@
+# Two commands on a fresh machine: `make build` and `make test`. Both set up what is missing first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+READY := $(VENV)/.ready
+
+.PHONY: build test check serve lint schema bench clean
+
+build: $(READY)
+	$(PY) -m generator build
+
+test: $(READY)
+	$(PY) -m pytest
+
+check: $(READY)
+	$(PY) -m generator check
+
+serve: $(READY)
+	$(PY) -m generator serve
+
+lint: $(READY)
+	$(VENV)/bin/ruff check generator tests bench
+
+schema: $(READY)
+	$(PY) -m generator schema
+
+bench: $(READY)
+	$(PY) bench/run.py
+
+$(READY): pyproject.toml constraints.txt system-packages.txt scripts/install-system-packages.sh
+	bash scripts/install-system-packages.sh
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $(READY)
+
+clean:
+	rm -rf site .site.* $(VENV) bench/out

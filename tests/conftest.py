@@ -1,0 +1,65 @@
+"""Shared fixtures: copies of the small fixture content and of the demo content, and a CLI runner."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = Path(__file__).parent / "fixtures" / "mini"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run(capsys, monkeypatch):
+    """Run the CLI in-process from a working directory, as an author would in a terminal."""
+
+    def _run(cwd: Path, *args: str) -> Result:
+        monkeypatch.chdir(cwd)
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse usage errors
+            code = exc.code
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return _run
+
+
+@pytest.fixture
+def mini(tmp_path) -> Path:
+    """A writable copy of tests/fixtures/mini: two provinces, two guides, one FAQ group."""
+    target = tmp_path / "project"
+    shutil.copytree(MINI, target)
+    return target
+
+
+@pytest.fixture
+def demo(tmp_path) -> Path:
+    """A writable copy of the project's own demo content and configuration."""
+    target = tmp_path / "demo"
+    target.mkdir()
+    shutil.copytree(ROOT / "content", target / "content")
+    shutil.copy(ROOT / "site_config.yml", target / "site_config.yml")
+    return target
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file under folder with its SHA-256: equal digests mean byte-for-byte equal trees."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
