@@ -53,7 +53,9 @@ def build(options: BuildOptions, progress: Callable[[str], None] = log_to_stderr
         from .errors import ContentError, ContentErrors
 
         known = ", ".join(p.slug for p in site.provinces)
-        raise ContentErrors([ContentError("--province", None, "", f"unknown province {options.province!r}; known: {known}")])
+        raise ContentErrors(
+            [ContentError("--province", None, "", f"unknown province {options.province!r}; known: {known}")]
+        )
     plan = plan_build(site, options.province)
     progress(f"Building {len(plan.sites) - 1} province site(s) and the national page into {options.out}")
 
@@ -62,8 +64,10 @@ def build(options: BuildOptions, progress: Callable[[str], None] = log_to_stderr
             site_started = time.perf_counter()
             write_site(site_plan, site, options.theme, output)
             name = site_plan.prefix or "national page"
-            progress(f"  [{number}/{len(plan.sites)}] {name}: {len(site_plan.pages)} pages "
-                     f"in {time.perf_counter() - site_started:.1f} s")
+            progress(
+                f"  [{number}/{len(plan.sites)}] {name}: {len(site_plan.pages)} pages "
+                f"in {time.perf_counter() - site_started:.1f} s"
+            )
         write_redirects(plan, site, options.theme, output)
         manifest = output.commit()
 
@@ -78,8 +82,12 @@ def write_site(site_plan: SitePlan, site: Site, theme: Path, output: Output) -> 
     province = site_plan.prefix or None
     for page in site_plan.pages:
         output.record(_join(site_plan.prefix, page.output_path), "page", province, page.source)
-    for relative, kind in (("search/search_index.json", "search-index"), ("sitemap.xml", "sitemap"),
-                           ("sitemap.xml.gz", "sitemap"), ("404.html", "page")):
+    for relative, kind in (
+        ("search/search_index.json", "search-index"),
+        ("sitemap.xml", "sitemap"),
+        ("sitemap.xml.gz", "sitemap"),
+        ("404.html", "page"),
+    ):
         output.record(_join(site_plan.prefix, relative), kind, province)
     for asset in site_plan.assets:
         output.record(_join(site_plan.prefix, asset.name), "image", province, f"content/{asset.name}")

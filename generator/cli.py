@@ -70,8 +70,7 @@ def main(argv: list[str] | None = None) -> int:
 def run_build(args) -> int:
     options = BuildOptions(content=args.content, config=args.config, out=args.out, province=args.province)
     report = build(options)
-    print(f"Built {report.pages} pages ({report.files} files) into {display_path(args.out)} "
-          f"in {report.seconds:.1f} s")
+    print(f"Built {report.pages} pages ({report.files} files) into {display_path(args.out)} in {report.seconds:.1f} s")
     return EXIT_OK
 
 

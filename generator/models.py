@@ -84,7 +84,8 @@ class FormerProvince(Model):
     slug: Slug
     name: Text = Field(description="Tên tỉnh cũ, ví dụ: Bến Tre")
     legacy_portal_url: HttpUrl | None = Field(
-        None, description="Địa chỉ cổng dịch vụ công cũ; chỉ lưu lại, không bao giờ hiển thị như liên kết đang hoạt động"
+        None,
+        description="Địa chỉ cổng dịch vụ công cũ; chỉ lưu lại, không bao giờ hiển thị như liên kết đang hoạt động",
     )
 
 
@@ -105,7 +106,9 @@ class Province(Model):
     hotlines: list[Hotline] = Field(min_length=1)
     service_centre: ServiceCentre = Field(description="Trung tâm Phục vụ hành chính công tỉnh")
     communes: list[Commune] = Field(default_factory=list)
-    featured_guides: list[Slug] = Field(default_factory=list, description="Hướng dẫn dùng nhiều nhất, hiện trên trang chủ")
+    featured_guides: list[Slug] = Field(
+        default_factory=list, description="Hướng dẫn dùng nhiều nhất, hiện trên trang chủ"
+    )
     last_reviewed: dt.date = Field(description="Ngày kiểm tra thông tin gần nhất")
     source_url: HttpUrl | None = Field(None, description="Nguồn của thông tin về tỉnh")
 

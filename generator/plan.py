@@ -105,8 +105,14 @@ def plan_build(site: Site, only_province: str | None = None) -> BuildPlan:
 
 
 def plan_landing(site: Site) -> SitePlan:
-    page = Page("index.md", "landing.md.j2", site.config.site_name, "landing", None,
-                {"provinces": site.provinces, "config": site.config})
+    page = Page(
+        "index.md",
+        "landing.md.j2",
+        site.config.site_name,
+        "landing",
+        None,
+        {"provinces": site.provinces, "config": site.config},
+    )
     return SitePlan(prefix="", title=site.config.site_name, province=None, pages=[page], nav=[])
 
 
@@ -123,19 +129,45 @@ def plan_province(site: Site, province: Province) -> SitePlan:
 
     pages = [
         Page("index.md", "home.md.j2", province.name, "home", source, {**base, "featured": featured}),
-        Page(f"{GUIDES_DIR}/index.md", "guides-index.md.j2", "Hướng dẫn", "guides-index", None,
-             {**base, "fields": _by_field(guides)}),
+        Page(
+            f"{GUIDES_DIR}/index.md",
+            "guides-index.md.j2",
+            "Hướng dẫn",
+            "guides-index",
+            None,
+            {**base, "fields": _by_field(guides)},
+        ),
     ]
     pages += [
-        Page(f"{GUIDES_DIR}/{g.slug}.md", "guide.md.j2", g.title, "guide", site.sources[("guides", g.slug)],
-             {**base, "guide": g})
+        Page(
+            f"{GUIDES_DIR}/{g.slug}.md",
+            "guide.md.j2",
+            g.title,
+            "guide",
+            site.sources[("guides", g.slug)],
+            {**base, "guide": g},
+        )
         for g in guides
     ]
-    pages.append(Page(f"{FAQ_DIR}/index.md", "faq-index.md.j2", "Câu hỏi thường gặp", "faq-index", None,
-                      {**base, "groups": groups}))
+    pages.append(
+        Page(
+            f"{FAQ_DIR}/index.md",
+            "faq-index.md.j2",
+            "Câu hỏi thường gặp",
+            "faq-index",
+            None,
+            {**base, "groups": groups},
+        )
+    )
     pages += [
-        Page(f"{FAQ_DIR}/{group.slug}.md", "faq.md.j2", group.title, "faq", site.sources[("faqs", group.slug)],
-             {**base, "group": group, "entries": entries})
+        Page(
+            f"{FAQ_DIR}/{group.slug}.md",
+            "faq.md.j2",
+            group.title,
+            "faq",
+            site.sources[("faqs", group.slug)],
+            {**base, "group": group, "entries": entries},
+        )
         for group, entries in groups
     ]
     pages.append(Page(HELP_PAGE, "help.md.j2", "Hỗ trợ trực tiếp", "help", source, base))
@@ -146,8 +178,12 @@ def plan_province(site: Site, province: Province) -> SitePlan:
         title=f"{site.config.site_name} – {province.name}",
         province=province,
         pages=pages,
-        nav=[("Trang chủ", "index.md"), ("Hướng dẫn", f"{GUIDES_DIR}/index.md"),
-             ("Câu hỏi thường gặp", f"{FAQ_DIR}/index.md"), ("Hỗ trợ trực tiếp", HELP_PAGE)],
+        nav=[
+            ("Trang chủ", "index.md"),
+            ("Hướng dẫn", f"{GUIDES_DIR}/index.md"),
+            ("Câu hỏi thường gặp", f"{FAQ_DIR}/index.md"),
+            ("Hỗ trợ trực tiếp", HELP_PAGE),
+        ],
         assets=[site.assets[name] for name in sorted(used_images)],
     )
 
@@ -171,5 +207,3 @@ def former_province_redirects(site_plan: SitePlan) -> list[Redirect]:
 def _by_field(guides: list[GuideInProvince]) -> list[tuple[str, list[GuideInProvince]]]:
     ordered = sorted(guides, key=lambda g: (sort_key(g.field), sort_key(g.title)))
     return [(name, list(items)) for name, items in groupby(ordered, key=lambda g: g.field)]
-
-

@@ -50,8 +50,10 @@ def validation_errors(exc: ValidationError, doc: Document, model: type[BaseModel
         elif err["type"] == "missing":
             message = "required field is missing"
         elif err["type"] == "string_pattern_mismatch" and err["ctx"].get("pattern") == SLUG_PATTERN:
-            message = (f"not a valid slug {err['input']!r}: use only a-z without accents, 0-9 and '-', "
-                       f"for example {slugify(str(err['input'])) or 'dang-ky-khai-sinh'!r}")
+            message = (
+                f"not a valid slug {err['input']!r}: use only a-z without accents, 0-9 and '-', "
+                f"for example {slugify(str(err['input'])) or 'dang-ky-khai-sinh'!r}"
+            )
         else:
             message = err["msg"].removeprefix("Value error, ")
             if err["type"].endswith("_type") or err["type"] in {"int_parsing", "date_from_datetime_parsing"}:
@@ -147,14 +149,29 @@ def _cross_file_errors(loaded, parsed, config: SiteConfig, config_name: str) -> 
     province_slugs = {d.data.get("slug") for d in raw["provinces"]}
     guide_slugs = {d.data.get("slug") for d in raw["guides"]}
 
-    errors += _duplicates(raw["provinces"], lambda d: [((), d.data.get("slug"))] + [
-        (("former", i, "slug"), f.get("slug")) for i, f in enumerate(d.data.get("former") or []) if isinstance(f, dict)
-    ], "province slug")
+    errors += _duplicates(
+        raw["provinces"],
+        lambda d: (
+            [((), d.data.get("slug"))]
+            + [
+                (("former", i, "slug"), f.get("slug"))
+                for i, f in enumerate(d.data.get("former") or [])
+                if isinstance(f, dict)
+            ]
+        ),
+        "province slug",
+    )
     errors += _duplicates(raw["guides"], lambda d: [((), d.data.get("slug"))], "guide slug")
     errors += _duplicates(raw["faqs"], lambda d: [((), d.data.get("slug"))], "FAQ group slug")
-    errors += _duplicates(raw["faqs"], lambda d: [
-        (("entries", i, "id"), e.get("id")) for i, e in enumerate(d.data.get("entries") or []) if isinstance(e, dict)
-    ], "FAQ id")
+    errors += _duplicates(
+        raw["faqs"],
+        lambda d: [
+            (("entries", i, "id"), e.get("id"))
+            for i, e in enumerate(d.data.get("entries") or [])
+            if isinstance(e, dict)
+        ],
+        "FAQ id",
+    )
 
     markdown_fields: list[tuple[Document, tuple, str, set]] = []
 
@@ -200,9 +217,7 @@ def _cross_file_errors(loaded, parsed, config: SiteConfig, config_name: str) -> 
             check_faq(doc, ("entries", i), entry)
             markdown_fields.append((doc, ("entries", i, "answer"), entry.answer, _shown(entry, province_slugs)))
 
-    faq_provinces = {
-        entry.id: _shown(entry, province_slugs) for _, group in parsed["faqs"] for entry in group.entries
-    }
+    faq_provinces = {entry.id: _shown(entry, province_slugs) for _, group in parsed["faqs"] for entry in group.entries}
     guide_provinces = {
         slug: province_slugs if guide.provinces is None else set(guide.provinces)
         for slug, guide in guides_by_slug.items()
@@ -212,8 +227,11 @@ def _cross_file_errors(loaded, parsed, config: SiteConfig, config_name: str) -> 
 
     if config.default_province not in province_slugs:
         names = ", ".join(sorted(str(s) for s in province_slugs))
-        errors.append(ContentError(config_name, None, "default_province",
-                                   f"unknown province {config.default_province!r}; known: {names}"))
+        errors.append(
+            ContentError(
+                config_name, None, "default_province", f"unknown province {config.default_province!r}; known: {names}"
+            )
+        )
     return errors
 
 
@@ -225,8 +243,11 @@ def _link_errors(doc, loc, markdown, shown_in, guide_provinces, faq_provinces) -
     """A guide:/faq: link must name an item that exists wherever the linking text is shown."""
     errors = []
     for target in relative_page_links(markdown):
-        errors.append(doc.error(loc, f"link {target!r} points at a file; link to a guide as guide:<slug> "
-                                     "or to a question as faq:<id>"))
+        errors.append(
+            doc.error(
+                loc, f"link {target!r} points at a file; link to a guide as guide:<slug> or to a question as faq:<id>"
+            )
+        )
     for link in content_links(markdown):
         known = guide_provinces if link.scheme == "guide" else faq_provinces
         if link.name not in known:
@@ -235,8 +256,13 @@ def _link_errors(doc, loc, markdown, shown_in, guide_provinces, faq_provinces) -
             continue
         missing = sorted(str(p) for p in shown_in - known[link.name])
         if missing:
-            errors.append(doc.error(loc, f"link to {link.scheme} {link.name!r}, which is not published in "
-                                         f"{', '.join(missing)} where this text is shown"))
+            errors.append(
+                doc.error(
+                    loc,
+                    f"link to {link.scheme} {link.name!r}, which is not published in "
+                    f"{', '.join(missing)} where this text is shown",
+                )
+            )
     return errors
 
 
@@ -248,5 +274,7 @@ def _duplicates(docs: list[Document], names, what: str) -> list[ContentError]:
     for doc, loc, name in places:
         if counts[name] > 1:
             others = [f"{d.name}:{d.line_of(lc)}" for d, lc, n in places if n == name and (d is not doc or lc != loc)]
-            errors.append(doc.error(loc if loc else ("slug",), f"duplicate {what} {name!r}, also used at {', '.join(others)}"))
+            errors.append(
+                doc.error(loc if loc else ("slug",), f"duplicate {what} {name!r}, also used at {', '.join(others)}")
+            )
     return errors

@@ -73,8 +73,9 @@ class Output:
             raise OutputError(f"output path {relative!r} would leave the output folder")
         return self.root.joinpath(*pure.parts)
 
-    def write(self, relative: str, data: bytes | str, kind: str, province: str | None = None,
-              source: str | None = None) -> None:
+    def write(
+        self, relative: str, data: bytes | str, kind: str, province: str | None = None, source: str | None = None
+    ) -> None:
         target = self.path(relative)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
@@ -89,13 +90,15 @@ class Output:
         for path in sorted(p for p in self.root.rglob("*") if p.is_file()):
             relative = path.relative_to(self.root).as_posix()
             entry = self.entries.get(relative) or Entry("asset", None, None)
-            files.append({
-                "path": relative,
-                "kind": entry.kind,
-                "province": entry.province,
-                "source": entry.source,
-                "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-            })
+            files.append(
+                {
+                    "path": relative,
+                    "kind": entry.kind,
+                    "province": entry.province,
+                    "source": entry.source,
+                    "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                }
+            )
         return {"format": 1, "files": files}
 
     def commit(self) -> dict:

@@ -8,7 +8,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
@@ -102,7 +101,9 @@ def test_serve_rebuilds_and_reloads_when_content_changes(mini):
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--port", str(port)],
-        cwd=mini, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=mini,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/tinh-a/huong-dan/tam-tru/"
     try:

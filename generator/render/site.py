@@ -24,8 +24,13 @@ _MARKDOWN_EXTENSIONS = [
     "def_list",
     "md_in_html",
     "tables",
-    {"toc": {"permalink": "#", "permalink_title": "Liên kết tới mục này",
-             "slugify": "!!python/name:generator.text.toc_slugify"}},
+    {
+        "toc": {
+            "permalink": "#",
+            "permalink_title": "Liên kết tới mục này",
+            "slugify": "!!python/name:generator.text.toc_slugify",
+        }
+    },
     {"pymdownx.tasklist": {"custom_checkbox": True}},
     "pymdownx.details",
 ]
