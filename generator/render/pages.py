@@ -35,6 +35,7 @@ def environment(templates: Path) -> jinja2.Environment:
         slug=slugify,
         host=lambda url: urlsplit(str(url)).hostname or str(url),
         lower_first=lambda text: text[:1].lower() + text[1:],
+        tel=lambda number: "".join(ch for ch in number if ch.isdigit()),
     )
     return env
 
