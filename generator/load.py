@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ContentError, ContentErrors, display_path
+from .errors import ContentError, ContentErrors, display_path, format_loc
 from .text import nfc
 
 CONTENT_KINDS = ("provinces", "guides", "faqs")
@@ -49,8 +49,6 @@ class Document:
         return None
 
     def error(self, loc: Loc, message: str) -> ContentError:
-        from .errors import format_loc
-
         return ContentError(self.name, self.line_of(loc), format_loc(loc), message)
 
 
@@ -85,13 +83,14 @@ class _Converter:
         self._seen: set[int] = set()
 
     def fail(self, node: yaml.Node, loc: Loc, message: str) -> None:
-        from .errors import format_loc
-
         self.errors.append(ContentError(self.name, node.start_mark.line + 1, format_loc(loc), message))
 
     def convert(self, node: yaml.Node, loc: Loc) -> Any:
         if id(node) in self._seen:
-            self.fail(node, loc, "YAML anchors and aliases (& and *) are not allowed: write the value out")
+            # An alias shares the anchored node, so report the line of the key that uses it.
+            line = self.lines.get(loc, node.start_mark.line + 1)
+            self.errors.append(ContentError(self.name, line, format_loc(loc),
+                                            "YAML aliases (*name) are not allowed: write the value out"))
             return None
         self._seen.add(id(node))
         if len(loc) > MAX_DEPTH:
@@ -105,7 +104,7 @@ class _Converter:
             return self._mapping(node, loc)
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, (*loc, i)) for i, item in enumerate(node.value)]
-        if node.tag == _Y + "null" and node.style is None:
+        if node.tag == _Y + "null" and not node.style:  # plain ~, null or nothing
             return None
         # Every other scalar stays text; the typed model parses numbers, dates and booleans.
         return nfc(node.value)
@@ -114,6 +113,9 @@ class _Converter:
         result: dict[str, Any] = {}
         key_lines: dict[str, int] = {}
         for key_node, value_node in node.value:
+            if key_node.tag == _Y + "merge":
+                self.fail(key_node, loc, "YAML merge keys (<<) are not allowed: write the fields out")
+                continue
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _ALLOWED_TAGS:
                 self.fail(key_node, loc, "a key must be plain text")
                 continue

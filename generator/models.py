@@ -251,6 +251,12 @@ class SiteConfig(Model):
             raise ValueError("base_url must not have a query or fragment")
         return self
 
+    def allows_host(self, host: str) -> bool:
+        """Exact domain or a subdomain of an allowed domain; the site's own host always."""
+        host = host.lower().rstrip(".")
+        own = (self.base_url.host or "").lower()
+        return host == own or any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+
     @property
     def base(self) -> str:
         return str(self.base_url).rstrip("/")

@@ -70,7 +70,7 @@ def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
             continue
         info = getattr(current, "model_fields", {}).get(part)
         if info is None:
-            return []
+            continue  # a dict key such as a province slug in `overrides`
         current = _model_in(info.annotation)
     return list(getattr(current, "model_fields", {}))
 
@@ -217,13 +217,24 @@ def _cross_file_errors(loaded, parsed, config: SiteConfig, config_name: str) -> 
             check_faq(doc, ("entries", i), entry)
             markdown_fields.append((doc, ("entries", i, "answer"), entry.answer, _shown(entry, province_slugs)))
 
-    faq_provinces = {entry.id: _shown(entry, province_slugs) for _, group in parsed["faqs"] for entry in group.entries}
-    guide_provinces = {
-        slug: province_slugs if guide.provinces is None else set(guide.provinces)
-        for slug, guide in guides_by_slug.items()
+    # Taken from the raw data too, so a guide with a schema error elsewhere is still a valid link target.
+    guide_provinces = {d.data.get("slug"): _raw_provinces(d.data, province_slugs) for d in raw["guides"]}
+    faq_provinces = {
+        entry.get("id"): _raw_provinces(entry, province_slugs)
+        for d in raw["faqs"]
+        for entry in (d.data.get("entries") or [])
+        if isinstance(entry, dict)
     }
     for doc, loc, markdown, shown_in in markdown_fields:
-        errors += _link_errors(doc, loc, markdown, shown_in, guide_provinces, faq_provinces)
+        errors += _link_errors(doc, loc, markdown, shown_in & province_slugs, guide_provinces, faq_provinces)
+
+    for doc, guide in parsed["guides"]:
+        errors += _off_list(doc, ("online_url",), guide.online_url, config, config_name)
+        for slug, override in guide.overrides.items():
+            errors += _off_list(doc, ("overrides", slug, "online_url"), override.online_url, config, config_name)
+    for doc, province in parsed["provinces"]:
+        for i, portal in enumerate(province.portals):
+            errors += _off_list(doc, ("portals", i, "url"), portal.url, config, config_name)
 
     if config.default_province not in province_slugs:
         names = ", ".join(sorted(str(s) for s in province_slugs))
@@ -233,6 +244,23 @@ def _cross_file_errors(loaded, parsed, config: SiteConfig, config_name: str) -> 
             )
         )
     return errors
+
+
+def _raw_provinces(data: dict, all_provinces: set) -> set:
+    provinces = data.get("provinces")
+    return {str(p) for p in provinces} if isinstance(provinces, list) else all_provinces
+
+
+def _off_list(doc: Document, loc: tuple, url, config: SiteConfig, config_name: str) -> list[ContentError]:
+    """Links that send citizens to a service must be https on an allowed domain (anti-phishing)."""
+    if url is None:
+        return []
+    if url.scheme != "https":
+        return [doc.error(loc, f"{url} must use https://")]
+    if not config.allows_host(url.host or ""):
+        allowed = ", ".join(config.allowed_domains)
+        return [doc.error(loc, f"{url.host} is not an allowed domain ({config_name} allowed_domains: {allowed})")]
+    return []
 
 
 def _shown(entry: FaqEntry, all_provinces: set) -> set:
@@ -273,7 +301,11 @@ def _duplicates(docs: list[Document], names, what: str) -> list[ContentError]:
     errors = []
     for doc, loc, name in places:
         if counts[name] > 1:
-            others = [f"{d.name}:{d.line_of(lc)}" for d, lc, n in places if n == name and (d is not doc or lc != loc)]
+            others = [
+                f"{d.name}:{d.line_of(lc or ('slug',))}"
+                for d, lc, n in places
+                if n == name and (d is not doc or lc != loc)
+            ]
             errors.append(
                 doc.error(loc if loc else ("slug",), f"duplicate {what} {name!r}, also used at {', '.join(others)}")
             )

@@ -50,11 +50,10 @@ def render_page(page: Page, templates: Path) -> str:
 
     def md(markdown: str) -> Markup:
         """Author Markdown, with guide:/faq: links turned into relative page paths."""
-        targets = page.context["link_targets"]
 
         def path(link: ContentLink) -> str:
-            target = targets[(link.scheme, link.name)]
-            return href(target.split("#")[0]) + (link.anchor or ("#" + target.split("#")[1] if "#" in target else ""))
+            target, _, anchor = page.context["link_targets"][(link.scheme, link.name)].partition("#")
+            return href(target) + (link.anchor or (f"#{anchor}" if anchor else ""))
 
         return Markup(resolve_links(markdown, path))
 
