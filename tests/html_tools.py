@@ -81,8 +81,11 @@ def resolve(site: Path, page: Path, href: str) -> tuple[Path, str] | None:
         return None
     if not parts.path:
         return page, unquote(parts.fragment)
-    base = page.parent.relative_to(site).as_posix()
-    target = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
+    if parts.path.startswith("/"):  # 404 pages use root-relative URLs (the demo base URL has no path)
+        target = posixpath.normpath(unquote(parts.path).lstrip("/") or ".")
+    else:
+        base = page.parent.relative_to(site).as_posix()
+        target = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
     path = site / target
     if href.split("#")[0].endswith("/") or path.is_dir():
         path = path / "index.html"

@@ -31,7 +31,7 @@ def environment(templates: Path) -> jinja2.Environment:
     )
     env.filters.update(
         date=format_date,
-        vnd=lambda fee: "Theo quy định của tỉnh" if fee is None else format_vnd(fee),
+        vnd=format_vnd,
         slug=slugify,
         host=lambda url: urlsplit(str(url)).hostname or str(url),
         lower_first=lambda text: text[:1].lower() + text[1:],
