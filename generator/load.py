@@ -89,8 +89,11 @@ class _Converter:
         if id(node) in self._seen:
             # An alias shares the anchored node, so report the line of the key that uses it.
             line = self.lines.get(loc, node.start_mark.line + 1)
-            self.errors.append(ContentError(self.name, line, format_loc(loc),
-                                            "YAML aliases (*name) are not allowed: write the value out"))
+            self.errors.append(
+                ContentError(
+                    self.name, line, format_loc(loc), "YAML aliases (*name) are not allowed: write the value out"
+                )
+            )
             return None
         self._seen.add(id(node))
         if len(loc) > MAX_DEPTH:

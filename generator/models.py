@@ -132,7 +132,9 @@ class Document(Model):
 
 class ChannelOption(Model):
     channel: Channel = Field(description="Cách thức thực hiện: trực tuyến, trực tiếp hoặc bưu chính")
-    fee: int | None = Field(description="Phí, lệ phí (đồng); 0 là miễn phí; để trống nếu chưa có con số (giải thích ở fee_note)", ge=0)
+    fee: int | None = Field(
+        description="Phí, lệ phí (đồng); 0 là miễn phí; để trống nếu chưa có con số (giải thích ở fee_note)", ge=0
+    )
     fee_note: Text | None = None
     processing_time: Text = Field(description="Thời hạn giải quyết, ví dụ: 7 ngày làm việc")
 

@@ -99,12 +99,27 @@ def test_yaml_syntax_error_names_file_and_line(run, mini):
     ("rel", "old", "new", "field", "suggestion"),
     [
         (GUIDE_A, "summary: Đăng ký tạm trú trực tuyến.", "sumary: Đăng ký tạm trú trực tuyến.", "sumary", "summary"),
-        (GUIDE, "    tip: Chuẩn bị điện thoại đã cài VNeID.", "    tipp: Chuẩn bị điện thoại đã cài VNeID.",
-         "steps[0].tipp", "tip"),
-        (PROVINCE_A, "      address: Ấp 1, xã Đông", "      adress: Ấp 1, xã Đông",
-         "communes[0].service_centre.adress", "address"),
-        (GUIDE, "    note: Tỉnh B có quy định riêng.", "    notes: Tỉnh B có quy định riêng.",
-         "overrides.tinh-b.notes", "note"),
+        (
+            GUIDE,
+            "    tip: Chuẩn bị điện thoại đã cài VNeID.",
+            "    tipp: Chuẩn bị điện thoại đã cài VNeID.",
+            "steps[0].tipp",
+            "tip",
+        ),
+        (
+            PROVINCE_A,
+            "      address: Ấp 1, xã Đông",
+            "      adress: Ấp 1, xã Đông",
+            "communes[0].service_centre.adress",
+            "address",
+        ),
+        (
+            GUIDE,
+            "    note: Tỉnh B có quy định riêng.",
+            "    notes: Tỉnh B có quy định riêng.",
+            "overrides.tinh-b.notes",
+            "note",
+        ),
     ],
     ids=["top-level", "in-a-step", "in-a-commune", "in-a-province-override"],
 )
@@ -165,8 +180,12 @@ def test_invalid_url_is_reported(run, mini):
 
 def test_url_outside_the_allowed_domains_is_refused(run, mini):
     # site_config.yml: allowed_domains: [dichvucong.gov.vn, gov.vn] -- links out may only go there.
-    line = replace_line(mini, GUIDE_A, "online_url: https://dichvucong.gov.vn/",
-                        "online_url: https://dichvucong-gov.example.com/nop-ho-so")
+    line = replace_line(
+        mini,
+        GUIDE_A,
+        "online_url: https://dichvucong.gov.vn/",
+        "online_url: https://dichvucong-gov.example.com/nop-ho-so",
+    )
     result = run(mini, "check")
     assert "dichvucong-gov.example.com" in error_line(result, GUIDE_A, line, "online_url")
 
@@ -174,8 +193,12 @@ def test_url_outside_the_allowed_domains_is_refused(run, mini):
 def test_empty_steps_list_is_refused(run, mini):
     line = replace_line(mini, GUIDE_A, "steps:", "steps: []")
     replace_line(mini, GUIDE_A, "  - title: Chọn thủ tục", None)
-    replace_line(mini, GUIDE_A, "    body: Chọn **Đăng ký tạm trú**. Cần khai sinh? Xem [hướng dẫn khai sinh]"
-                                "(guide:khai-sinh).", None)
+    replace_line(
+        mini,
+        GUIDE_A,
+        "    body: Chọn **Đăng ký tạm trú**. Cần khai sinh? Xem [hướng dẫn khai sinh](guide:khai-sinh).",
+        None,
+    )
     result = run(mini, "check")
     assert error_line(result, GUIDE_A, line, "steps") == "List should have at least 1 item after validation, not 0"
     assert error_count(result) == 1
@@ -185,7 +208,8 @@ def test_slug_with_accents_and_spaces_suggests_the_slugified_form(run, mini):
     line = replace_line(mini, PROVINCE_A, "  - slug: xa-dong", "  - slug: Xã Đông")
     result = run(mini, "check")
     assert error_line(result, PROVINCE_A, line, "communes[0].slug") == (
-        "not a valid slug 'Xã Đông': use only a-z without accents, 0-9 and '-', for example 'xa-dong'")
+        "not a valid slug 'Xã Đông': use only a-z without accents, 0-9 and '-', for example 'xa-dong'"
+    )
     assert error_count(result) == 1
 
 
@@ -223,8 +247,9 @@ def test_duplicate_slug_names_the_line_of_the_other_slug_not_the_top_of_its_file
     copy = "content/guides/khai-sinh-ban-sao.yml"
     write(mini, copy, read(mini, GUIDE))
     replace_line(mini, copy, "slug: khai-sinh", None)
-    slug_line = insert_after(mini, copy, "summary: Làm giấy khai sinh cho trẻ mới sinh, ngay trên điện thoại.",
-                             "slug: khai-sinh")
+    slug_line = insert_after(
+        mini, copy, "summary: Làm giấy khai sinh cho trẻ mới sinh, ngay trên điện thoại.", "slug: khai-sinh"
+    )
     assert slug_line == 3
     result = run(mini, "check")
     assert error_line(result, copy, slug_line, "slug") == f"duplicate guide slug 'khai-sinh', also used at {GUIDE}:1"
@@ -236,9 +261,11 @@ def test_province_slug_equal_to_a_former_province_slug_is_reported_in_both_files
     former_line = first + 1
     result = run(mini, "check")
     assert error_line(result, PROVINCE_B, former_line, "former[0].slug") == (
-        f"duplicate province slug 'tinh-a', also used at {PROVINCE_A}:1")
+        f"duplicate province slug 'tinh-a', also used at {PROVINCE_A}:1"
+    )
     assert error_line(result, PROVINCE_A, 1, "slug") == (
-        f"duplicate province slug 'tinh-a', also used at {PROVINCE_B}:{former_line}")
+        f"duplicate province slug 'tinh-a', also used at {PROVINCE_B}:{former_line}"
+    )
     assert error_count(result) == 2
 
 
@@ -258,11 +285,13 @@ def test_unknown_province_in_a_guide_causes_no_follow_on_errors(run, mini):
 
 
 def test_faq_related_to_an_unknown_guide_is_refused(run, mini):
-    line = replace_line(mini, FAQS, "    related_guides: [khai-sinh, tam-tru]",
-                        "    related_guides: [khai-sinh, tam-tru, ho-chieu]")
+    line = replace_line(
+        mini, FAQS, "    related_guides: [khai-sinh, tam-tru]", "    related_guides: [khai-sinh, tam-tru, ho-chieu]"
+    )
     result = run(mini, "check")
     assert error_line(result, FAQS, line, "entries[0].related_guides[2]") == (
-        "unknown guide 'ho-chieu'; known: khai-sinh, tam-tru")
+        "unknown guide 'ho-chieu'; known: khai-sinh, tam-tru"
+    )
     assert error_count(result) == 1
 
 
@@ -270,7 +299,8 @@ def test_province_featuring_an_unknown_guide_is_refused(run, mini):
     line = replace_line(mini, PROVINCE_A, "featured_guides: [khai-sinh]", "featured_guides: [khai-sinh, ho-chieu]")
     result = run(mini, "check")
     assert error_line(result, PROVINCE_A, line, "featured_guides[1]") == (
-        "unknown guide 'ho-chieu'; known: khai-sinh, tam-tru")
+        "unknown guide 'ho-chieu'; known: khai-sinh, tam-tru"
+    )
     assert error_count(result) == 1
 
 
@@ -278,7 +308,8 @@ def test_province_featuring_a_guide_not_published_there_is_refused(run, mini):
     line = insert_after(mini, PROVINCE_B, "last_reviewed: 2026-11-22", "featured_guides: [tam-tru]")
     result = run(mini, "check")
     assert error_line(result, PROVINCE_B, line, "featured_guides[0]") == (
-        "guide 'tam-tru' does not apply to this province")
+        "guide 'tam-tru' does not apply to this province"
+    )
     assert error_count(result) == 1
 
 
@@ -293,7 +324,8 @@ def test_link_to_an_unknown_guide_is_refused(run, mini):
     line = replace_line(mini, GUIDE, "    body: Bấm **Nộp hồ sơ**.", "    body: Xem [hộ chiếu](guide:ho-chieu#buoc-1).")
     result = run(mini, "check")
     assert error_line(result, GUIDE, line, "steps[2].body") == (
-        "link to unknown guide 'ho-chieu'; known: khai-sinh, tam-tru")
+        "link to unknown guide 'ho-chieu'; known: khai-sinh, tam-tru"
+    )
 
 
 def test_guide_link_to_a_guide_not_published_everywhere_the_text_is_shown(run, mini):
@@ -301,27 +333,38 @@ def test_guide_link_to_a_guide_not_published_everywhere_the_text_is_shown(run, m
     line = replace_line(mini, GUIDE, "    body: Bấm **Nộp hồ sơ**.", "    body: Xem [tạm trú](guide:tam-tru).")
     result = run(mini, "check")
     assert error_line(result, GUIDE, line, "steps[2].body") == (
-        "link to guide 'tam-tru', which is not published in tinh-b where this text is shown")
+        "link to guide 'tam-tru', which is not published in tinh-b where this text is shown"
+    )
     assert error_count(result) == 1
 
 
 def test_faq_link_to_a_question_not_published_everywhere_the_text_is_shown(run, mini):
     # sap-nhap is shown in every province; chi-tinh-b only in tinh-b.
-    line = replace_line(mini, FAQS, "    answer: Nộp trên **Cổng Dịch vụ công quốc gia**.",
-                        "    answer: Xem [câu hỏi riêng](faq:chi-tinh-b).")
+    line = replace_line(
+        mini,
+        FAQS,
+        "    answer: Nộp trên **Cổng Dịch vụ công quốc gia**.",
+        "    answer: Xem [câu hỏi riêng](faq:chi-tinh-b).",
+    )
     result = run(mini, "check")
     assert error_line(result, FAQS, line, "entries[0].answer") == (
-        "link to faq 'chi-tinh-b', which is not published in tinh-a where this text is shown")
+        "link to faq 'chi-tinh-b', which is not published in tinh-a where this text is shown"
+    )
     assert error_count(result) == 1
 
 
 def test_link_written_as_a_relative_md_file_is_refused(run, mini):
-    line = replace_line(mini, GUIDE, "    body: Điền tờ khai. Xem thêm [bước 1](guide:khai-sinh#buoc-1).",
-                        "    body: Điền tờ khai. Xem thêm [tạm trú](../huong-dan/tam-tru.md#buoc-1).")
+    line = replace_line(
+        mini,
+        GUIDE,
+        "    body: Điền tờ khai. Xem thêm [bước 1](guide:khai-sinh#buoc-1).",
+        "    body: Điền tờ khai. Xem thêm [tạm trú](../huong-dan/tam-tru.md#buoc-1).",
+    )
     result = run(mini, "check")
     assert error_line(result, GUIDE, line, "steps[1].body") == (
         "link '../huong-dan/tam-tru.md#buoc-1' points at a file; link to a guide as guide:<slug> "
-        "or to a question as faq:<id>")
+        "or to a question as faq:<id>"
+    )
     assert error_count(result) == 1
 
 
@@ -329,7 +372,8 @@ def test_override_for_an_unknown_province_is_refused(run, mini):
     line = replace_line(mini, GUIDE, "  tinh-b:", "  tinh-c:")
     result = run(mini, "check")
     assert error_line(result, GUIDE, line, "overrides.tinh-c") == (
-        "unknown province for this guide 'tinh-c'; known: tinh-a, tinh-b")
+        "unknown province for this guide 'tinh-c'; known: tinh-a, tinh-b"
+    )
     assert error_count(result) == 1
 
 
@@ -337,7 +381,8 @@ def test_override_for_a_province_the_guide_does_not_apply_to_is_refused(run, min
     line = insert_after(mini, GUIDE_A, "provinces: [tinh-a]", "overrides:\n  tinh-b:\n    note: Riêng tỉnh B.")
     result = run(mini, "check")
     assert error_line(result, GUIDE_A, line + 1, "overrides.tinh-b") == (
-        "unknown province for this guide 'tinh-b'; known: tinh-a")
+        "unknown province for this guide 'tinh-b'; known: tinh-a"
+    )
     assert error_count(result) == 1
 
 
@@ -433,8 +478,9 @@ def test_schema_and_reference_errors_in_several_files_are_all_reported(run, mini
 
 
 def staging_leftovers(out: Path) -> list[str]:
-    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith((f".{out.name}.staging-",
-                                                                             f".{out.name}.old-")))
+    return sorted(
+        p.name for p in out.parent.iterdir() if p.name.startswith((f".{out.name}.staging-", f".{out.name}.old-"))
+    )
 
 
 def build_ok(run, project: Path, out: Path) -> dict[str, str]:
@@ -459,8 +505,12 @@ def test_failure_while_rendering_leaves_the_previous_build_untouched(run, mini, 
     # A missing heading anchor passes check but fails in the site engine, after staging has started.
     out = tmp_path / "out"
     before = build_ok(run, mini, out)
-    replace_line(mini, GUIDE, "    body: Điền tờ khai. Xem thêm [bước 1](guide:khai-sinh#buoc-1).",
-                 "    body: Điền tờ khai. Xem thêm [bước 9](guide:khai-sinh#buoc-9).")
+    replace_line(
+        mini,
+        GUIDE,
+        "    body: Điền tờ khai. Xem thêm [bước 1](guide:khai-sinh#buoc-1).",
+        "    body: Điền tờ khai. Xem thêm [bước 9](guide:khai-sinh#buoc-9).",
+    )
     assert run(mini, "check").code == 0
 
     result = run(mini, "build", "--out", str(out))
