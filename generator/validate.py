@@ -149,29 +149,7 @@ def _cross_file_errors(loaded, parsed, config: SiteConfig, config_name: str) -> 
     province_slugs = {d.data.get("slug") for d in raw["provinces"]}
     guide_slugs = {d.data.get("slug") for d in raw["guides"]}
 
-    errors += _duplicates(
-        raw["provinces"],
-        lambda d: (
-            [((), d.data.get("slug"))]
-            + [
-                (("former", i, "slug"), f.get("slug"))
-                for i, f in enumerate(d.data.get("former") or [])
-                if isinstance(f, dict)
-            ]
-        ),
-        "province slug",
-    )
-    errors += _duplicates(raw["guides"], lambda d: [((), d.data.get("slug"))], "guide slug")
-    errors += _duplicates(raw["faqs"], lambda d: [((), d.data.get("slug"))], "FAQ group slug")
-    errors += _duplicates(
-        raw["faqs"],
-        lambda d: [
-            (("entries", i, "id"), e.get("id"))
-            for i, e in enumerate(d.data.get("entries") or [])
-            if isinstance(e, dict)
-        ],
-        "FAQ id",
-    )
+    errors += _duplicate_errors(raw)
 
     markdown_fields: list[tuple[Document, tuple, str, set]] = []
 
@@ -190,18 +168,16 @@ def _cross_file_errors(loaded, parsed, config: SiteConfig, config_name: str) -> 
     for doc, guide in parsed["guides"]:
         for i, slug in enumerate(guide.provinces or []):
             unknown(doc, ("provinces", i), slug, province_slugs, "province")
+        shown_in = province_slugs if guide.provinces is None else set(guide.provinces)
         for slug in guide.overrides:
-            applies = province_slugs if guide.provinces is None else set(guide.provinces)
-            unknown(doc, ("overrides", slug), slug, applies, "province for this guide")
+            unknown(doc, ("overrides", slug), slug, shown_in, "province for this guide")
         for i, step in enumerate(guide.steps):
+            markdown_fields.append((doc, ("steps", i, "body"), step.body, shown_in))
             if step.image and step.image.src not in loaded.assets:
                 message = f"image file not found: content/{step.image.src}"
                 errors.append(doc.error(("steps", i, "image", "src"), message))
         for i, entry in enumerate(guide.faqs):
             check_faq(doc, ("faqs", i), entry)
-        shown_in = province_slugs if guide.provinces is None else set(guide.provinces)
-        for i, step in enumerate(guide.steps):
-            markdown_fields.append((doc, ("steps", i, "body"), step.body, shown_in))
         for i, entry in enumerate(guide.faqs):
             markdown_fields.append((doc, ("faqs", i, "answer"), entry.answer, shown_in & _shown(entry, province_slugs)))
 
@@ -228,13 +204,7 @@ def _cross_file_errors(loaded, parsed, config: SiteConfig, config_name: str) -> 
     for doc, loc, markdown, shown_in in markdown_fields:
         errors += _link_errors(doc, loc, markdown, shown_in & province_slugs, guide_provinces, faq_provinces)
 
-    for doc, guide in parsed["guides"]:
-        errors += _off_list(doc, ("online_url",), guide.online_url, config, config_name)
-        for slug, override in guide.overrides.items():
-            errors += _off_list(doc, ("overrides", slug, "online_url"), override.online_url, config, config_name)
-    for doc, province in parsed["provinces"]:
-        for i, portal in enumerate(province.portals):
-            errors += _off_list(doc, ("portals", i, "url"), portal.url, config, config_name)
+    errors += _allow_list_errors(parsed, config, config_name)
 
     if config.default_province not in province_slugs:
         names = ", ".join(sorted(str(s) for s in province_slugs))
@@ -243,6 +213,48 @@ def _cross_file_errors(loaded, parsed, config: SiteConfig, config_name: str) -> 
                 config_name, None, "default_province", f"unknown province {config.default_province!r}; known: {names}"
             )
         )
+    return errors
+
+
+def _duplicate_errors(raw: dict[str, list[Document]]) -> list[ContentError]:
+    """Slugs and ids that must be unique across files (a former province's slug counts as taken)."""
+    errors: list[ContentError] = []
+    errors += _duplicates(
+        raw["provinces"],
+        lambda d: (
+            [((), d.data.get("slug"))]
+            + [
+                (("former", i, "slug"), f.get("slug"))
+                for i, f in enumerate(d.data.get("former") or [])
+                if isinstance(f, dict)
+            ]
+        ),
+        "province slug",
+    )
+    errors += _duplicates(raw["guides"], lambda d: [((), d.data.get("slug"))], "guide slug")
+    errors += _duplicates(raw["faqs"], lambda d: [((), d.data.get("slug"))], "FAQ group slug")
+    errors += _duplicates(
+        raw["faqs"],
+        lambda d: [
+            (("entries", i, "id"), e.get("id"))
+            for i, e in enumerate(d.data.get("entries") or [])
+            if isinstance(e, dict)
+        ],
+        "FAQ id",
+    )
+
+    return errors
+
+
+def _allow_list_errors(parsed, config: SiteConfig, config_name: str) -> list[ContentError]:
+    errors = []
+    for doc, guide in parsed["guides"]:
+        errors += _off_list(doc, ("online_url",), guide.online_url, config, config_name)
+        for slug, override in guide.overrides.items():
+            errors += _off_list(doc, ("overrides", slug, "online_url"), override.online_url, config, config_name)
+    for doc, province in parsed["provinces"]:
+        for i, portal in enumerate(province.portals):
+            errors += _off_list(doc, ("portals", i, "url"), portal.url, config, config_name)
     return errors
 
 
