@@ -7,10 +7,12 @@ Field descriptions are in Vietnamese because authors read them as editor hints
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     HttpUrl,
@@ -33,6 +35,19 @@ Phone = Annotated[
     StringConstraints(pattern=r"^[0-9][0-9 .]{2,18}[0-9]$"),
     Field(description="Số điện thoại, ví dụ: 1800 1096 hoặc 0270 3822 000"),
 ]
+
+
+def _vnd_amount(value: object) -> object:
+    """Fees as Vietnamese write them: 20000, 20.000 or 20 000 đồng. A decimal point is never meant."""
+    if isinstance(value, str):
+        text = value.strip().removesuffix("đồng").removesuffix("đ").strip()
+        if re.fullmatch(r"\d{1,3}(?:[. ]\d{3})+|\d+", text):
+            return int(re.sub(r"[. ]", "", text))
+        raise ValueError(f"write the amount in đồng as a whole number, e.g. 20000 or 20.000 (got {value!r})")
+    return value
+
+
+Vnd = Annotated[int, BeforeValidator(_vnd_amount), Field(ge=0)]
 Channel = Literal["trực tuyến", "trực tiếp", "bưu chính"]
 ServiceLevel = Literal["toàn trình", "một phần"]
 
@@ -132,8 +147,9 @@ class Document(Model):
 
 class ChannelOption(Model):
     channel: Channel = Field(description="Cách thức thực hiện: trực tuyến, trực tiếp hoặc bưu chính")
-    fee: int | None = Field(
-        description="Phí, lệ phí (đồng); 0 là miễn phí; để trống nếu chưa có con số (giải thích ở fee_note)", ge=0
+    fee: Vnd | None = Field(
+        description="Phí, lệ phí (đồng), ví dụ 20000 hoặc 20.000; 0 là miễn phí; để trống nếu chưa có con số "
+        "(giải thích ở fee_note)"
     )
     fee_note: Text | None = None
     processing_time: Text = Field(description="Thời hạn giải quyết, ví dụ: 7 ngày làm việc")
@@ -143,8 +159,8 @@ class Step(Model):
     title: Text = Field(max_length=120)
     body: Markdown = Field(description="Hướng dẫn chi tiết (Markdown)")
     image: Image | None = None
-    tip: Text | None = Field(None, description="Mẹo nhỏ, hiện trong khung xanh")
-    warning: Text | None = Field(None, description="Lưu ý quan trọng, hiện trong khung cam")
+    tip: Markdown | None = Field(None, description="Mẹo nhỏ, hiện trong khung xanh (Markdown)")
+    warning: Markdown | None = Field(None, description="Lưu ý quan trọng, hiện trong khung cam (Markdown)")
 
 
 class Image(Model):
@@ -160,7 +176,9 @@ class FaqEntry(Model):
     answer: Markdown
     tags: list[Text] = Field(default_factory=list)
     related_guides: list[Slug] = Field(default_factory=list)
-    provinces: list[Slug] | None = Field(None, description="Chỉ hiện ở các tỉnh này; để trống là tất cả")
+    provinces: list[Slug] | None = Field(
+        None, min_length=1, description="Chỉ hiện ở các tỉnh này; bỏ trường này để hiện ở tất cả"
+    )
 
 
 class LegalBasis(Model):
@@ -198,7 +216,9 @@ class Guide(Model):
     legal_basis: list[LegalBasis] = Field(default_factory=list, description="Căn cứ pháp lý")
     last_reviewed: dt.date = Field(description="Ngày kiểm tra thông tin gần nhất")
     source_url: HttpUrl = Field(description="Nguồn của thông tin")
-    provinces: list[Slug] | None = Field(None, description="Chỉ áp dụng cho các tỉnh này; để trống là tất cả")
+    provinces: list[Slug] | None = Field(
+        None, min_length=1, description="Chỉ áp dụng cho các tỉnh này; bỏ trường này để áp dụng cho tất cả"
+    )
     overrides: dict[Slug, ProvinceOverride] = Field(default_factory=dict, description="Thông tin riêng theo tỉnh")
 
     @field_validator("channels")

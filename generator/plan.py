@@ -86,15 +86,17 @@ class GuideInProvince:
 
     @classmethod
     def of(cls, guide: Guide, province: Province) -> GuideInProvince:
-        override = guide.overrides.get(province.slug)
-        if override is None:
-            return cls(guide, province, None)
-        changes = {
-            key: getattr(override, key)
-            for key in ("channels", "office", "online_url")
-            if getattr(override, key) is not None
+        changes: dict[str, Any] = {
+            "faqs": [q for q in guide.faqs if q.provinces is None or province.slug in q.provinces],
         }
-        return cls(guide.model_copy(update=changes), province, override.note)
+        override = guide.overrides.get(province.slug)
+        if override is not None:
+            changes |= {
+                key: getattr(override, key)
+                for key in ("channels", "office", "online_url")
+                if getattr(override, key) is not None
+            }
+        return cls(guide.model_copy(update=changes), province, override.note if override else None)
 
 
 def plan_build(site: Site, only_province: str | None = None) -> BuildPlan:

@@ -172,7 +172,9 @@ def _cross_file_errors(loaded, parsed, config: SiteConfig, config_name: str) -> 
         for slug in guide.overrides:
             unknown(doc, ("overrides", slug), slug, shown_in, "province for this guide")
         for i, step in enumerate(guide.steps):
-            markdown_fields.append((doc, ("steps", i, "body"), step.body, shown_in))
+            for name in ("body", "tip", "warning"):
+                if getattr(step, name):
+                    markdown_fields.append((doc, ("steps", i, name), getattr(step, name), shown_in))
             if step.image and step.image.src not in loaded.assets:
                 message = f"image file not found: content/{step.image.src}"
                 errors.append(doc.error(("steps", i, "image", "src"), message))

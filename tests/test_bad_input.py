@@ -157,8 +157,29 @@ def test_wrong_type_says_what_was_expected_and_what_was_given(run, mini):
     line = replace_line(mini, GUIDE_A, "    fee: 7000", "    fee: abc")
     result = run(mini, "check")
     message = error_line(result, GUIDE_A, line, "channels[0].fee")
-    assert message == "Input should be a valid integer, unable to parse string as an integer (got 'abc')"
+    assert message == "write the amount in đồng as a whole number, e.g. 20000 or 20.000 (got 'abc')"
     assert error_count(result) == 1
+
+
+def test_a_quantity_that_is_not_a_number_says_so(run, mini):
+    line = replace_line(mini, GUIDE, "    kind: bản chính", "    kind: bản chính\n    quantity: hai")
+    result = run(mini, "check")
+    message = error_line(result, GUIDE, line + 1, "documents[0].quantity")
+    assert message == "Input should be a valid integer, unable to parse string as an integer (got 'hai')"
+
+
+@pytest.mark.parametrize("written, amount", [("20000", 20000), ("20.000", 20000), ("20 000 đồng", 20000), ("0", 0)])
+def test_fees_are_read_the_way_vietnamese_write_them(written, amount):
+    from generator.models import ChannelOption
+
+    assert ChannelOption(channel="trực tuyến", fee=written, processing_time="1 ngày").fee == amount
+
+
+@pytest.mark.parametrize("written", ["20,5", "20.5", "-1000", "1.00"])
+def test_fees_with_decimals_or_signs_are_refused(run, mini, written):
+    line = replace_line(mini, GUIDE_A, "    fee: 7000", f'    fee: "{written}"')
+    result = run(mini, "check")
+    assert error_line(result, GUIDE_A, line, "channels[0].fee").startswith("write the amount in đồng")
 
 
 def test_schema_error_in_a_guide_does_not_make_links_to_it_unknown(run, mini):
@@ -166,7 +187,7 @@ def test_schema_error_in_a_guide_does_not_make_links_to_it_unknown(run, mini):
     # the slug is still known (the same rule already holds for featured_guides and related_guides).
     line = replace_line(mini, GUIDE, "    fee: 8000", "    fee: abc")
     result = run(mini, "check")
-    assert error_line(result, GUIDE, line, "channels[1].fee").startswith("Input should be a valid integer")
+    assert error_line(result, GUIDE, line, "channels[1].fee").startswith("write the amount in đồng")
     assert GUIDE_A not in result.err
     assert error_count(result) == 1
 

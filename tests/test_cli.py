@@ -115,3 +115,26 @@ def test_serve_rebuilds_and_reloads_when_content_changes(mini):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_guide_faq_limited_to_a_province_and_links_in_tips_are_resolved(run, mini, tmp_path):
+    guide = mini / "content" / "guides" / "khai-sinh.yml"
+    text = guide.read_text(encoding="utf-8")
+    text = text.replace("    answer: Vẫn đăng ký được.", "    answer: Vẫn đăng ký được.\n    provinces: [tinh-b]")
+    text = text.replace("    tip: Chuẩn bị điện thoại đã cài VNeID.", "    tip: Xem [bước 3](guide:khai-sinh#buoc-3).")
+    guide.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert run(mini, "build", "--out", str(out)).code == 0
+    a = (out / "tinh-a" / "huong-dan" / "khai-sinh" / "index.html").read_text(encoding="utf-8")
+    b = (out / "tinh-b" / "huong-dan" / "khai-sinh" / "index.html").read_text(encoding="utf-8")
+    assert "Quá 60 ngày thì sao?" in b and "Quá 60 ngày thì sao?" not in a
+    assert 'href="#buoc-3"' in a and "guide:khai-sinh" not in a
+
+
+def test_an_empty_provinces_list_is_an_error_not_a_hidden_guide(run, mini):
+    guide = mini / "content" / "guides" / "tam-tru.yml"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("provinces: [tinh-a]", "provinces: []"), "utf-8")
+    result = run(mini, "check")
+    assert result.code == 1
+    assert "content/guides/tam-tru.yml:18: provinces: List should have at least 1 item" in result.err
