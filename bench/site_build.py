@@ -1,6 +1,6 @@
 """Site build benchmark: our per-province build against one plain MkDocs site with as many pages.
 
-    python bench/site_build.py            # full run: 34 provinces x 100 guides, 10-20 minutes
+    python bench/site_build.py            # full run: 34 provinces x 100 guides, ~8 min on 2 cores
     python bench/site_build.py --quick    # smoke run: 3 provinces x 10 guides
     python bench/site_build.py --json bench/out/site_build.json
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import math
 import os
@@ -35,9 +36,9 @@ sys.path.insert(0, str(ROOT))  # `python bench/site_build.py` from anywhere find
 from bench.synthetic import write_synthetic  # noqa: E402
 
 PYTHON = sys.executable
-REFERENCE_TIMEOUT = 900.0  # seconds; the largest plain MkDocs build is expected to hit it
+REFERENCE_TIMEOUT = 900.0  # seconds, a safety limit: the 3,543-page reference took ~280 s on 2 cores
 OURS_TIMEOUT = 3600.0
-REFERENCE_FRACTIONS = (0.25, 0.5, 1.0)
+FRACTIONS = (0.25, 0.5, 1.0)  # of the guides (ours) and of our page count (reference)
 BUILT = re.compile(r"Built (\d+) pages \((\d+) files\)")
 
 
@@ -119,7 +120,7 @@ def folder_mib(folder: Path) -> float | None:
 
 def status_of(run: Run, timeout: float) -> str:
     if run.timed_out:
-        return f"timeout (> {timeout:.0f} s)"
+        return f"timeout (> {timeout:g} s)"
     return "ok" if run.returncode == 0 else f"failed (exit {run.returncode})"
 
 
@@ -133,22 +134,48 @@ def last_line(text: str) -> str:
 
 def measure_ours(name: str, content: Path, config: Path, out: Path, logs: Path) -> Row:
     """`python -m generator build` on one content set."""
-    command = [PYTHON, "-m", "generator", "build", "--content", str(content), "--config", str(config),
-               "--out", str(out)]
+    command = [
+        PYTHON,
+        "-m",
+        "generator",
+        "build",
+        "--content",
+        str(content),
+        "--config",
+        str(config),
+        "--out",
+        str(out),
+    ]
     run = run_timed(command, logs / f"{slug(name)}.log", OURS_TIMEOUT)
     built = BUILT.search(run.output)
     status = status_of(run, OURS_TIMEOUT)
     note = f"{built[2]} files incl. assets and redirects" if built else last_line(run.output)
-    return Row(name, int(built[1]) if built else None, run.seconds, run.peak_rss_kib / 1024, folder_mib(out),
-               status, note, command)
+    return Row(
+        name,
+        int(built[1]) if built else None,
+        run.seconds,
+        run.peak_rss_kib / 1024,
+        folder_mib(out),
+        status,
+        note,
+        command,
+    )
 
 
 def measure_check(name: str, content: Path, config: Path, logs: Path) -> Row:
     """`python -m generator check`: load and validate only, to split the build time."""
     command = [PYTHON, "-m", "generator", "check", "--content", str(content), "--config", str(config)]
     run = run_timed(command, logs / f"{slug(name)}.log", OURS_TIMEOUT)
-    return Row(name, None, run.seconds, run.peak_rss_kib / 1024, None, status_of(run, OURS_TIMEOUT),
-               last_line(run.output), command)
+    return Row(
+        name,
+        None,
+        run.seconds,
+        run.peak_rss_kib / 1024,
+        None,
+        status_of(run, OURS_TIMEOUT),
+        last_line(run.output),
+        command,
+    )
 
 
 def mean_markdown_chars(content: Path, config: Path) -> int:
@@ -165,9 +192,31 @@ def mean_markdown_chars(content: Path, config: Path) -> int:
 
 # --- The reference: one plain MkDocs + Material site -------------------------------------
 
-WORDS = ("người dân", "hồ sơ", "thủ tục", "trực tuyến", "cổng dịch vụ công", "tài khoản", "định danh",
-         "điện tử", "lệ phí", "kết quả", "giấy tờ", "xã, phường", "tiếp nhận", "giải quyết", "ứng dụng",
-         "đăng ký", "xác nhận", "thông tin", "cơ quan", "thời hạn", "bản sao", "chứng thực", "hướng dẫn")
+WORDS = (
+    "người dân",
+    "hồ sơ",
+    "thủ tục",
+    "trực tuyến",
+    "cổng dịch vụ công",
+    "tài khoản",
+    "định danh",
+    "điện tử",
+    "lệ phí",
+    "kết quả",
+    "giấy tờ",
+    "xã, phường",
+    "tiếp nhận",
+    "giải quyết",
+    "ứng dụng",
+    "đăng ký",
+    "xác nhận",
+    "thông tin",
+    "cơ quan",
+    "thời hạn",
+    "bản sao",
+    "chứng thực",
+    "hướng dẫn",
+)
 
 
 def sentence(rng: random.Random) -> str:
@@ -186,8 +235,10 @@ def reference_page(rng: random.Random, title: str, chars: int) -> str:
         if section % 3 == 1:
             parts.append("\n".join(f"- {sentence(rng)}" for _ in range(4)) + "\n")
         if section % 3 == 2:
-            rows = "\n".join(f"| {rng.choice(WORDS)} | {rng.randint(0, 20) * 5000} đồng | {rng.randint(1, 15)} ngày |"
-                             for _ in range(3))
+            rows = "\n".join(
+                f"| {rng.choice(WORDS)} | {rng.randint(0, 20) * 5000} đồng | {rng.randint(1, 15)} ngày |"
+                for _ in range(3)
+            )
             parts.append("| Cách thức | Lệ phí | Thời hạn |\n|---|---|---|\n" + rows + "\n")
     return "\n".join(parts)
 
@@ -198,7 +249,8 @@ def write_reference(project: Path, pages: int, chars: int, sections: int) -> Non
     docs = project / "docs"
     docs.mkdir(parents=True)
     (project / "mkdocs.yml").write_text(
-        "site_name: Tham chiếu MkDocs\ntheme:\n  name: material\n  language: vi\n", encoding="utf-8")
+        "site_name: Tham chiếu MkDocs\ntheme:\n  name: material\n  language: vi\n", encoding="utf-8"
+    )
     (docs / "index.md").write_text(reference_page(rng, "Trang chủ", chars), encoding="utf-8")
     for number in range(1, pages):
         folder = docs / f"muc-{number % sections:02d}"
@@ -216,9 +268,16 @@ def measure_reference(pages: int, chars: int, sections: int, work: Path, logs: P
     run = run_timed(command, logs / f"reference-{pages}.log", timeout, cwd=project)
     size = folder_mib(project / "site")
     remove_tree(project)  # at full size the output runs into gigabytes
-    return Row(f"Reference: plain mkdocs build, {pages} pages in one site", pages, run.seconds,
-               run.peak_rss_kib / 1024, size, status_of(run, timeout), "" if run.returncode == 0 else
-               last_line(run.output), command)
+    return Row(
+        f"Reference: plain mkdocs build, {pages} pages in one site",
+        pages,
+        run.seconds,
+        run.peak_rss_kib / 1024,
+        size,
+        status_of(run, timeout),
+        "" if run.returncode == 0 else last_line(run.output),
+        command,
+    )
 
 
 def remove_tree(folder: Path) -> None:
@@ -259,13 +318,30 @@ def ratio(ours: Row, reference: Row) -> str:
 
 
 def markdown_table(rows: list[Row]) -> str:
-    lines = ["| Measurement | Pages | Wall time (s) | ms/page | Peak RSS (MiB) | Output (MiB) | Status | Notes |",
-             "|---|---:|---:|---:|---:|---:|---|---|"]
+    lines = [
+        "| Measurement | Pages | Wall time (s) | ms/page | Peak RSS (MiB) | Output (MiB) | Status | Notes |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
+    ]
     for row in rows:
-        lines.append(f"| {row.name} | {fmt(row.pages, 0) if row.pages else '–'} | {fmt(row.seconds)} | "
-                     f"{fmt(row.ms_per_page)} | {fmt(row.peak_rss_mib, 0)} | {fmt(row.output_mib, 0)} | "
-                     f"{row.status} | {row.note} |")
+        lines.append(
+            f"| {row.name} | {fmt(row.pages, 0) if row.pages else '–'} | {fmt(row.seconds)} | "
+            f"{fmt(row.ms_per_page)} | {fmt(row.peak_rss_mib, 0)} | {fmt(row.output_mib, 0)} | "
+            f"{row.status} | {row.note} |"
+        )
     return "\n".join(lines)
+
+
+def code_digest() -> str:
+    """Short SHA-256 of generator/ and theme/, to tell which version of the code was measured."""
+    digest = hashlib.sha256()
+    for path in sorted(
+        p
+        for folder in ("generator", "theme")
+        for p in (ROOT / folder).rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    ):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def machine() -> dict[str, object]:
@@ -275,10 +351,16 @@ def machine() -> dict[str, object]:
         except metadata.PackageNotFoundError:
             return "not installed"
 
-    return {"date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-            "platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version(),
-            "mkdocs": version("mkdocs"), "mkdocs-material": version("mkdocs-material"),
-            "load_average": os.getloadavg()}
+    return {
+        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "code": code_digest(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "mkdocs": version("mkdocs"),
+        "mkdocs-material": version("mkdocs-material"),
+        "load_average": os.getloadavg(),
+    }
 
 
 # --- Main --------------------------------------------------------------------------------
@@ -288,41 +370,83 @@ def progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def warm_up(work: Path, logs: Path) -> None:
+    """One small build first, so that no measurement pays for cold file caches."""
+    progress("warm-up: building tests/fixtures/mini (not reported)")
+    mini = ROOT / "tests" / "fixtures" / "mini"
+    run_timed(
+        [
+            PYTHON,
+            "-m",
+            "generator",
+            "build",
+            "--content",
+            str(mini / "content"),
+            "--config",
+            str(mini / "site_config.yml"),
+            "--out",
+            str(work / "warmup-site"),
+        ],
+        logs / "warmup.log",
+        OURS_TIMEOUT,
+    )
+
+
+def measure_synthetic(size: Size, work: Path, logs: Path) -> list[Row]:
+    """Ours on synthetic content with 1/4, 1/2 and all of size.guides; the last row is the full size."""
+    rows = []
+    for fraction in FRACTIONS:
+        guides = max(1, round(size.guides * fraction))
+        folder, out = work / f"synthetic-{guides}", work / f"synthetic-{guides}-site"
+        progress(f"(b) synthetic content: {size.provinces} provinces x {guides} guides")
+        write_synthetic(folder, size.provinces, guides, size.communes, size.faqs)
+        content, config = folder / "content", folder / "site_config.yml"
+        label = f"{size.provinces} provinces x {guides} guides"
+        if fraction == 1.0:
+            rows.append(measure_check(f"Ours: check only (load + validate), {label}", content, config, logs))
+        rows.append(measure_ours(f"Ours: synthetic {label}, {size.provinces + 1} sites", content, config, out, logs))
+        if fraction != 1.0:
+            remove_tree(out)
+    growth_notes([row for row in rows if row.name.startswith("Ours: synthetic")])
+    return rows
+
+
+def measure_references(total: int, chars: int, sections: int, work: Path, logs: Path, timeout: float) -> list[Row]:
+    """The plain MkDocs site at 1/4, 1/2 and all of our page count."""
+    rows = []
+    for fraction in FRACTIONS:
+        pages = max(2, round(total * fraction))
+        progress(f"(c) reference: {pages} pages of ~{chars} characters, timeout {timeout:.0f} s")
+        rows.append(measure_reference(pages, chars, sections, work, logs, timeout))
+    growth_notes(rows)
+    return rows
+
+
 def run_all(size: Size, work: Path, reference_timeout: float) -> tuple[list[Row], str, dict]:
     """Every measurement, in order; returns the rows, the headline ratio and facts for the report."""
     logs = work / "logs"
     remove_tree(logs)
-    progress("warm-up: building tests/fixtures/mini (not reported)")
-    mini = ROOT / "tests" / "fixtures" / "mini"
-    run_timed([PYTHON, "-m", "generator", "build", "--content", str(mini / "content"), "--config",
-               str(mini / "site_config.yml"), "--out", str(work / "warmup-site")], logs / "warmup.log", OURS_TIMEOUT)
-
-    rows = []
+    warm_up(work, logs)
     progress("(a) demo content")
-    rows.append(measure_ours("Ours: demo content (content/ + site_config.yml)", ROOT / "content",
-                             ROOT / "site_config.yml", work / "demo-site", logs))
-
-    synthetic = work / "synthetic"
-    progress(f"(b) synthetic content {size}")
-    write_synthetic(synthetic, size.provinces, size.guides, size.communes, size.faqs)
-    label = f"{size.provinces} provinces x {size.guides} guides"
-    content, config = synthetic / "content", synthetic / "site_config.yml"
-    rows.append(measure_check(f"Ours: check only (load + validate), {label}", content, config, logs))
-    ours = measure_ours(f"Ours: synthetic {label}, {size.provinces + 1} sites", content, config,
-                        work / "synthetic-site", logs)
-    rows.append(ours)
-
-    chars = mean_markdown_chars(content, config)
-    references = []
-    total = ours.pages or 0
-    for fraction in REFERENCE_FRACTIONS if total else ():
-        pages = max(2, round(total * fraction))
-        progress(f"(c) reference: {pages} pages of ~{chars} characters, timeout {reference_timeout:.0f} s")
-        references.append(measure_reference(pages, chars, size.provinces, work, logs, reference_timeout))
-    growth_notes(references)
+    rows = [
+        measure_ours(
+            "Ours: demo content (content/ + site_config.yml)",
+            ROOT / "content",
+            ROOT / "site_config.yml",
+            work / "demo-site",
+            logs,
+        )
+    ]
+    synthetic = measure_synthetic(size, work, logs)
+    rows += synthetic
+    ours = synthetic[-1]
+    if not ours.pages:
+        return rows, "n/a (our build failed)", {"size": asdict(size)}
+    full = work / f"synthetic-{size.guides}"
+    chars = mean_markdown_chars(full / "content", full / "site_config.yml")
+    references = measure_references(ours.pages, chars, size.provinces, work, logs, reference_timeout)
     rows += references
-    headline = ratio(ours, references[-1]) if references else "n/a (our build failed)"
-    return rows, headline, {"mean_markdown_chars": chars, "size": asdict(size)}
+    return rows, ratio(ours, references[-1]), {"mean_markdown_chars": chars, "size": asdict(size)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -335,15 +459,25 @@ def main(argv: list[str] | None = None) -> int:
 
     facts = machine()
     rows, headline, extra = run_all(QUICK if args.quick else FULL, args.work.resolve(), args.reference_timeout)
-    print(f"Site build benchmark, {facts['date']}, {facts['cpus']} CPUs, Python {facts['python']}, "
-          f"MkDocs {facts['mkdocs']}, Material {facts['mkdocs-material']}\n")
+    if code_digest() != facts["code"]:  # someone edited generator/ or theme/ while we measured
+        facts["code_at_end"] = code_digest()
+        progress(f"warning: generator/ or theme/ changed during the run ({facts['code']} -> {facts['code_at_end']})")
+    print(
+        f"Site build benchmark, {facts['date']}, {facts['cpus']} CPUs, Python {facts['python']}, "
+        f"MkDocs {facts['mkdocs']}, Material {facts['mkdocs-material']}, code {facts['code']}\n"
+    )
     print(markdown_table(rows))
     print(f"\nReference / ours at the same page count: {headline}")
-    print(f"Reference pages are ~{extra['mean_markdown_chars']} characters of Markdown, our mean page length.")
+    if "mean_markdown_chars" in extra:
+        print(f"Reference pages are ~{extra['mean_markdown_chars']} characters of Markdown, our mean page length.")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        data = {"machine": facts, **extra, "ratio_reference_over_ours": headline,
-                "rows": [{**asdict(row), "ms_per_page": row.ms_per_page} for row in rows]}
+        data = {
+            "machine": facts,
+            **extra,
+            "ratio_reference_over_ours": headline,
+            "rows": [{**asdict(row), "ms_per_page": row.ms_per_page} for row in rows],
+        }
         args.json.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     failed = [row for row in rows if row.name.startswith("Ours: synthetic") and row.status != "ok"]
     return 1 if failed else 0

@@ -77,8 +77,9 @@ def build(options: BuildOptions, progress: Callable[[str], None] = log_to_stderr
 
 def write_site(site_plan: SitePlan, site: Site, theme: Path, output: Output) -> None:
     pages = render_pages(site_plan, theme / "pages")
-    site_dir = output.path(site_plan.prefix) if site_plan.prefix else output.root
-    build_site(site_plan, pages, site.config, theme, site_dir)
+    built = output.build_dir(site_plan.prefix)
+    build_site(site_plan, pages, site.config, theme, built)
+    output.place(built, site_plan.prefix)
     province = site_plan.prefix or None
     for page in site_plan.pages:
         output.record(_join(site_plan.prefix, page.output_path), "page", province, page.source)

@@ -54,14 +54,15 @@ class Output:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if self.root.exists():
-            shutil.rmtree(self.root)
+        for folder in (self.root, self.root.parent / f"{self.root.name}.work"):
+            if folder.exists():
+                shutil.rmtree(folder)
         if self._lock_file:
             self._lock_file.close()
 
     def _remove_stale_staging(self) -> None:
         """Leftovers of builds that were killed; we hold the lock, so none is running."""
-        for stale in self.final.parent.glob(f".{self.final.name}.staging-*"):
+        for stale in self.final.parent.glob(f".{self.final.name}.staging-*"):  # and their .work folders
             shutil.rmtree(stale, ignore_errors=True)
         for stale in self.final.parent.glob(f".{self.final.name}.old-*"):
             shutil.rmtree(stale, ignore_errors=True)
@@ -72,6 +73,21 @@ class Output:
         if pure.is_absolute() or ".." in pure.parts or not pure.parts:
             raise OutputError(f"output path {relative!r} would leave the output folder")
         return self.root.joinpath(*pure.parts)
+
+    def build_dir(self, prefix: str) -> Path:
+        """An empty folder for an engine to build one site into (engines may empty their folder first)."""
+        folder = self.root.parent / f"{self.root.name}.work" / (prefix or "_national")
+        folder.mkdir(parents=True)
+        return folder
+
+    def place(self, built: Path, prefix: str) -> None:
+        """Move a site built in build_dir() to `prefix` in the output ('' for the root)."""
+        if prefix:
+            os.rename(built, self.path(prefix))
+            return
+        for child in built.iterdir():
+            os.rename(child, self.root / child.name)
+        built.rmdir()
 
     def write(
         self, relative: str, data: bytes | str, kind: str, province: str | None = None, source: str | None = None
