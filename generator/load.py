@@ -8,7 +8,6 @@ YAML features content never needs (tags, aliases, duplicate keys) are errors.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,10 +58,6 @@ class Asset:
     name: str  # path relative to the content folder, e.g. images/vneid-login.png
     data: bytes
 
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
-
 
 @dataclass
 class LoadedContent:
@@ -70,9 +65,6 @@ class LoadedContent:
     documents: list[Document]
     assets: dict[str, Asset]
     errors: list[ContentError] = field(default_factory=list)  # files that could not be read
-
-    def of_kind(self, kind: str) -> list[Document]:
-        return [d for d in self.documents if d.kind == kind]
 
 
 class _Converter:

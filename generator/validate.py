@@ -30,9 +30,6 @@ class Site:
     assets: dict[str, Asset]
     sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, slug) -> file name
 
-    def province(self, slug: str) -> Province:
-        return next(p for p in self.provinces if p.slug == slug)
-
     def guides_for(self, province: Province) -> list[Guide]:
         return [g for g in self.guides if g.provinces is None or province.slug in g.provinces]
 
