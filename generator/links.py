@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 _LINK = re.compile(r"\]\((?P<scheme>guide|faq):(?P<name>[^)\s#]*)(?P<anchor>#[^)\s]*)?\)")
+_WEB_LINK = re.compile(r"\]\((?P<a>[a-zA-Z][a-zA-Z0-9+.-]*://[^)\s]+)|<(?P<b>[a-zA-Z][a-zA-Z0-9+.-]*://[^>\s]+)>")
 _RELATIVE_MD = re.compile(r"\]\((?![a-z][a-z0-9+.-]*:|#|/)(?P<target>[^)\s]+\.md(?:#[^)\s]*)?)\)")
 
 
@@ -24,6 +25,11 @@ class ContentLink:
 
 def content_links(markdown: str) -> list[ContentLink]:
     return [ContentLink(m["scheme"], m["name"], m["anchor"] or "") for m in _LINK.finditer(markdown)]
+
+
+def web_links(markdown: str) -> list[str]:
+    """Absolute links ([text](https://...) and <https://...>), which may end up printed on paper."""
+    return [m["a"] or m["b"] for m in _WEB_LINK.finditer(markdown)]
 
 
 def relative_page_links(markdown: str) -> list[str]:

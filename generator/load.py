@@ -18,6 +18,7 @@ from .errors import ContentError, ContentErrors, display_path, format_loc
 from .text import nfc
 
 CONTENT_KINDS = ("provinces", "guides", "faqs")
+REGISTRY_FILE = "short-links.yml"  # the short-link registry, written by the build (see shortlinks.py)
 ASSET_DIRS = ("images",)
 YAML_SUFFIXES = (".yml", ".yaml")
 MAX_FILE_BYTES = 1_000_000
@@ -172,6 +173,12 @@ def load_content(root: Path) -> LoadedContent:
     documents: list[Document] = []
     assets: dict[str, Asset] = {}
     for entry in sorted(root.iterdir()):
+        if entry.name == REGISTRY_FILE and entry.is_file():
+            try:
+                documents.append(load_document(entry, "short-links", root))
+            except ContentErrors as exc:
+                errors.extend(exc.errors)
+            continue
         if entry.name.startswith(".") or entry.is_file():
             continue
         if entry.name in ASSET_DIRS:

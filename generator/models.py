@@ -93,6 +93,11 @@ class Commune(Model):
     formed_from: list[Text] = Field(default_factory=list, description="Các xã, phường cũ hợp thành (từ 1/7/2025)")
     service_centre: ServiceCentre
     volunteer_team: VolunteerTeam | None = None
+    print_guides: list[Slug] = Field(
+        default_factory=list,
+        description="In tờ rơi và áp phích riêng cho xã/phường này (địa chỉ, lịch trực và mã QR riêng) "
+        "với các hướng dẫn này",
+    )
 
 
 class FormerProvince(Model):
@@ -195,6 +200,10 @@ class ProvinceOverride(Model):
 
 class Guide(Model):
     slug: Slug
+    former_slugs: list[Slug] = Field(
+        default_factory=list,
+        description="Mã (slug) cũ của hướng dẫn khi đã đổi tên, để mã QR đã in vẫn dẫn đúng trang",
+    )
     title: Text = Field(max_length=120)
     summary: Text = Field(max_length=600, description="Một đoạn giới thiệu bằng lời lẽ đơn giản")
     procedure_code: Annotated[str, StringConstraints(pattern=r"^\d\.\d{6}$")] | None = Field(
@@ -266,6 +275,9 @@ class SiteConfig(Model):
     national_hotline: Hotline | None = None
     theme: ThemeColours = ThemeColours()
     sample_content: bool = Field(False, description="true: hiện thông báo đây là nội dung mẫu")
+    print_batch: Text = Field(
+        description="Tên đợt in tài liệu, ghi cùng mỗi mã QR mới, ví dụ: Đợt 1 – tháng 11/2026", max_length=40
+    )
 
     @model_validator(mode="after")
     def _base_url_without_query(self) -> SiteConfig:
@@ -282,6 +294,24 @@ class SiteConfig(Model):
     @property
     def base(self) -> str:
         return str(self.base_url).rstrip("/")
+
+
+# --- Short-link registry --------------------------------------------------------------
+
+
+class ShortLink(Model):
+    code: Annotated[str, StringConstraints(pattern=r"^[0-9a-hjkmnp-tv-z]{4,8}$")] = Field(
+        description="Mã in dưới mã QR; do lệnh build cấp"
+    )
+    guide: Slug
+    province: Slug
+    commune: Slug | None = None
+    batch: Text = Field(description="Đợt in đã cấp mã")
+
+
+class ShortLinkRegistry(Model):
+    issued: int = Field(0, ge=0, description="Số mã đã cấp; do lệnh build ghi")
+    links: list[ShortLink] = Field(default_factory=list)
 
 
 def _reject_duplicates(values: list[str], what: str) -> None:

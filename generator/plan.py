@@ -11,13 +11,28 @@ from itertools import groupby
 from typing import Any
 
 from .load import Asset
-from .models import Guide, Province
+from .models import Commune, Guide, Province
 from .text import sort_key
 from .validate import Site
 
 GUIDES_DIR = "huong-dan"
 FAQ_DIR = "hoi-dap"
 HELP_PAGE = "ho-tro-truc-tiep.md"
+PRINT_PAGE = "tai-lieu-in.md"
+PRINT_DIR = "in"  # print files of a province: in/<guide>/..., in/<commune>/<guide>/...
+CHECK_PAGE = "kiem-tra-to-roi.md"  # on the national site
+SHORT_LINK_DIR = "q"
+LEAFLET_FORMATS = ("a4-trifold", "a5", "a6")
+POSTER_FORMATS = ("poster-a4", "poster-a3")
+PRINT_FILE_NAMES = {
+    "a4-trifold": "to-roi-a4-gap-ba.pdf",
+    "a5": "to-roi-a5.pdf",
+    "a6": "the-a6.pdf",
+    "guide-a4": "huong-dan-day-du-a4.pdf",
+    "poster-a4": "ap-phich-a4.pdf",
+    "poster-a3": "ap-phich-a3.pdf",
+}
+POSTER_MAX_GUIDES = 4
 
 
 @dataclass(frozen=True)
@@ -45,6 +60,69 @@ class Page:
         return self.output_path.removesuffix("index.html")
 
 
+@dataclass(frozen=True)
+class QrCode:
+    """A printed QR code: the permanent short link it encodes."""
+
+    code: str
+    url: str  # <base_url>/q/<code>
+    display: str  # the same without https://, printed under the code
+
+    @classmethod
+    def of(cls, code: str, base: str) -> QrCode:
+        url = f"{base}/{SHORT_LINK_DIR}/{code}"
+        return cls(code, url, url.removeprefix("https://"))
+
+
+@dataclass(frozen=True)
+class PrintItem:
+    """One guide as printed: the guide for the province and the code that leads to it."""
+
+    guide: GuideInProvince
+    qr: QrCode
+    page: str  # the guide page's URL relative to the output root
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """One PDF: a leaflet, a poster or a full printable guide."""
+
+    path: str  # relative to the output root
+    format: str  # a key of PRINT_FILE_NAMES
+    province: Province
+    commune: Commune | None
+    items: tuple[PrintItem, ...]  # one guide, or several on a poster
+    source: str | None
+
+    @property
+    def name(self) -> str:
+        """How errors and the print page name this file."""
+        return self.path
+
+
+@dataclass(frozen=True)
+class QrImage:
+    """A downloadable QR image (PNG at 300 dpi and SVG) for a guide page."""
+
+    path: str  # without suffix, relative to the output root
+    qr: QrCode
+    province: str
+
+
+@dataclass(frozen=True)
+class ShortLinkPage:
+    """The static page behind a short link: says what the code is and sends the visitor on."""
+
+    path: str
+    code: str
+    target: str  # the guide page, relative to the output root
+    guide_title: str
+    province_name: str
+    commune_name: str | None
+    batch: str
+    province: str
+
+
 @dataclass
 class SitePlan:
     """One static site: the national landing (prefix '') or a province (prefix = its slug)."""
@@ -55,6 +133,8 @@ class SitePlan:
     pages: list[Page]
     nav: list[tuple[str, str]]  # (title, page path)
     assets: list[Asset] = field(default_factory=list)
+    prints: list[PrintJob] = field(default_factory=list)
+    qr_images: list[QrImage] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -71,6 +151,7 @@ class Redirect:
 class BuildPlan:
     sites: list[SitePlan]
     redirects: list[Redirect]
+    short_link_pages: list[ShortLinkPage] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -103,19 +184,42 @@ def plan_build(site: Site, only_province: str | None = None) -> BuildPlan:
     provinces = [p for p in site.provinces if only_province in (None, p.slug)]
     sites = [plan_landing(site)] + [plan_province(site, p) for p in provinces]
     redirects = [r for s in sites if s.province for r in former_province_redirects(s)]
-    return BuildPlan(sites=sites, redirects=redirects)
+    built = {p.slug for p in provinces}
+    return BuildPlan(sites=sites, redirects=redirects, short_link_pages=plan_short_link_pages(site, built))
+
+
+def plan_short_link_pages(site: Site, provinces: set[str]) -> list[ShortLinkPage]:
+    """A page for every code ever issued whose guide is in this build, leading to the guide today."""
+    names = {p.slug: p for p in site.provinces}
+    titles = {g.slug: g.title for g in site.guides}
+    pages = []
+    for issued in site.short_links.all():
+        if issued.province not in provinces:
+            continue
+        province = names[issued.province]
+        communes = {c.slug: c.name for c in province.communes}
+        pages.append(
+            ShortLinkPage(
+                path=f"{SHORT_LINK_DIR}/{issued.code}/index.html",
+                code=issued.code,
+                target=f"{issued.province}/{GUIDES_DIR}/{issued.guide}/",
+                guide_title=titles[issued.guide],
+                province_name=province.name,
+                commune_name=communes.get(issued.link.commune or ""),
+                batch=issued.link.batch,
+                province=issued.province,
+            )
+        )
+    return pages
 
 
 def plan_landing(site: Site) -> SitePlan:
-    page = Page(
-        "index.md",
-        "landing.md.j2",
-        site.config.site_name,
-        "landing",
-        None,
-        {"provinces": site.provinces, "config": site.config},
-    )
-    return SitePlan(prefix="", title=site.config.site_name, province=None, pages=[page], nav=[])
+    context = {"provinces": site.provinces, "config": site.config, "check_page": CHECK_PAGE}
+    pages = [
+        Page("index.md", "landing.md.j2", site.config.site_name, "landing", None, context),
+        Page(CHECK_PAGE, "check-leaflet.md.j2", "Kiểm tra tờ rơi", "check-leaflet", None, context),
+    ]
+    return SitePlan(prefix="", title=site.config.site_name, province=None, pages=pages, nav=[])
 
 
 def plan_province(site: Site, province: Province) -> SitePlan:
@@ -174,6 +278,27 @@ def plan_province(site: Site, province: Province) -> SitePlan:
     ]
     pages.append(Page(HELP_PAGE, "help.md.j2", "Hỗ trợ trực tiếp", "help", source, base))
 
+    prints, qr_images = plan_print(site, province, guides, featured)
+    pages.append(
+        Page(
+            PRINT_PAGE,
+            "print-materials.md.j2",
+            "Tài liệu in",
+            "print",
+            source,
+            {**base, "prints": prints, "qr_images": qr_images},
+        )
+    )
+    for page in pages:
+        if page.kind == "guide":
+            slug = page.context["guide"].slug
+            page.context["prints"] = [
+                j
+                for j in prints
+                if j.commune is None and j.items[0].guide.slug == slug and j.format not in POSTER_FORMATS
+            ]
+            page.context["qr_image"] = next(q for q in qr_images if q.path.endswith(f"/{slug}/ma-qr"))
+
     used_images = {s.image.src for g in guides for s in g.steps if s.image}
     return SitePlan(
         prefix=province.slug,
@@ -185,9 +310,50 @@ def plan_province(site: Site, province: Province) -> SitePlan:
             ("Hướng dẫn", f"{GUIDES_DIR}/index.md"),
             ("Câu hỏi thường gặp", f"{FAQ_DIR}/index.md"),
             ("Hỗ trợ trực tiếp", HELP_PAGE),
+            ("Tài liệu in", PRINT_PAGE),
         ],
         assets=[site.assets[name] for name in sorted(used_images)],
+        prints=prints,
+        qr_images=qr_images,
     )
+
+
+def plan_print(
+    site: Site, province: Province, guides: list[GuideInProvince], featured: list[GuideInProvince]
+) -> tuple[list[PrintJob], list[QrImage]]:
+    """Leaflets in every format and a full guide per guide; posters of the most-used guides;
+    the same again for each commune that asked for its own (its address, duty hours and codes)."""
+    base = site.config.base
+    source = site.sources[("provinces", province.slug)]
+    folder = f"{province.slug}/{PRINT_DIR}"
+
+    def item(guide: GuideInProvince, commune: Commune | None) -> PrintItem:
+        code = site.short_links.code_for(guide.slug, province.slug, commune.slug if commune else None)
+        return PrintItem(guide, QrCode.of(code, base), f"{province.slug}/{GUIDES_DIR}/{guide.slug}/")
+
+    def job(fmt: str, items: list[PrintItem], commune: Commune | None, where: str) -> PrintJob:
+        return PrintJob(f"{where}/{PRINT_FILE_NAMES[fmt]}", fmt, province, commune, tuple(items), source)
+
+    prints: list[PrintJob] = []
+    qr_images: list[QrImage] = []
+    for guide in guides:
+        one = item(guide, None)
+        where = f"{folder}/{guide.slug}"
+        prints += [job(fmt, [one], None, where) for fmt in (*LEAFLET_FORMATS, "guide-a4")]
+        qr_images.append(QrImage(f"{where}/ma-qr", one.qr, province.slug))
+    poster_guides = (featured or guides)[:POSTER_MAX_GUIDES]
+    prints += [job(fmt, [item(g, None) for g in poster_guides], None, folder) for fmt in POSTER_FORMATS]
+
+    by_slug = {g.slug: g for g in guides}
+    for commune in province.communes:
+        chosen = [by_slug[slug] for slug in commune.print_guides if slug in by_slug]
+        where = f"{folder}/{commune.slug}"
+        for guide in chosen:
+            prints += [job(fmt, [item(guide, commune)], commune, f"{where}/{guide.slug}") for fmt in LEAFLET_FORMATS]
+        if chosen:
+            items = [item(g, commune) for g in chosen[:POSTER_MAX_GUIDES]]
+            prints += [job(fmt, items, commune, where) for fmt in POSTER_FORMATS]
+    return prints, qr_images
 
 
 def former_province_redirects(site_plan: SitePlan) -> list[Redirect]:

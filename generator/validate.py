@@ -9,13 +9,15 @@ import difflib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, ContentErrors, display_path
-from .links import content_links, relative_page_links
-from .load import Asset, Document, LoadedContent, load_document
-from .models import MODELS_BY_KIND, FaqEntry, FaqGroup, Guide, Province, SiteConfig
+from .links import content_links, relative_page_links, web_links
+from .load import REGISTRY_FILE, Asset, Document, LoadedContent, load_document
+from .models import MODELS_BY_KIND, FaqEntry, FaqGroup, Guide, Province, ShortLinkRegistry, SiteConfig
+from .shortlinks import ShortLinks, resolve
 from .text import SLUG_PATTERN, slugify
 
 
@@ -28,6 +30,7 @@ class Site:
     guides: list[Guide]
     faq_groups: list[FaqGroup]
     assets: dict[str, Asset]
+    short_links: ShortLinks
     sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, slug) -> file name
 
     def guides_for(self, province: Province) -> list[Guide]:
@@ -113,7 +116,15 @@ def validate(loaded: LoadedContent, config: SiteConfig, config_name: str = "site
     """Typed, cross-checked content; raises ContentErrors listing every problem."""
     errors = list(loaded.errors)
     parsed: dict[str, list[tuple[Document, BaseModel]]] = {kind: [] for kind in MODELS_BY_KIND}
+    registry_doc = next((d for d in loaded.documents if d.kind == "short-links"), None)
+    registry = ShortLinkRegistry()
+    if registry_doc is not None:
+        model, registry_errors = parse_model(registry_doc, ShortLinkRegistry)
+        errors.extend(registry_errors)
+        registry = model or registry  # type: ignore[assignment]
     for doc in loaded.documents:
+        if doc is registry_doc:
+            continue
         model, doc_errors = parse_model(doc, MODELS_BY_KIND[doc.kind])
         errors.extend(doc_errors)
         if model is not None:
@@ -122,16 +133,25 @@ def validate(loaded: LoadedContent, config: SiteConfig, config_name: str = "site
     # Cross-file rules need the full set of names, so they only run once every file was read.
     if not loaded.errors:
         errors.extend(_cross_file_errors(loaded, parsed, config, config_name))
+    provinces = sorted((m for _, m in parsed["provinces"]), key=lambda p: p.slug)
+    guides = sorted((m for _, m in parsed["guides"]), key=lambda g: g.slug)
+    resolved = {}
+    if not errors:
+        applies = {g.slug: {p.slug for p in provinces if g.provinces is None or p.slug in g.provinces} for g in guides}
+        resolved, registry_errors = resolve(registry_doc, registry, provinces, guides, applies)
+        errors.extend(registry_errors)
     if errors:
         raise ContentErrors(errors)
 
     site = Site(
         config=config,
-        provinces=sorted((m for _, m in parsed["provinces"]), key=lambda p: p.slug),
-        guides=sorted((m for _, m in parsed["guides"]), key=lambda g: g.slug),
+        provinces=provinces,
+        guides=guides,
         faq_groups=sorted((m for _, m in parsed["faqs"]), key=lambda f: (f.order, f.slug)),
         assets=loaded.assets,
+        short_links=ShortLinks(registry, resolved, config.print_batch),
     )
+    site.sources[("short-links", "")] = registry_doc.name if registry_doc else f"{loaded.root.name}/{REGISTRY_FILE}"
     for kind, items in parsed.items():
         for doc, model in items:
             site.sources[(kind, model.slug)] = doc.name
@@ -181,11 +201,14 @@ def _cross_file_errors(loaded, parsed, config: SiteConfig, config_name: str) -> 
             markdown_fields.append((doc, ("faqs", i, "answer"), entry.answer, shown_in & _shown(entry, province_slugs)))
 
     for doc, province in parsed["provinces"]:
-        for i, slug in enumerate(province.featured_guides):
-            guide = guides_by_slug.get(slug)
-            unknown(doc, ("featured_guides", i), slug, guide_slugs, "guide")
-            if guide and guide.provinces is not None and province.slug not in guide.provinces:
-                errors.append(doc.error(("featured_guides", i), f"guide {slug!r} does not apply to this province"))
+        lists = [(("featured_guides",), province.featured_guides)]
+        lists += [(("communes", i, "print_guides"), c.print_guides) for i, c in enumerate(province.communes)]
+        for loc, slugs in lists:
+            for i, slug in enumerate(slugs):
+                guide = guides_by_slug.get(slug)
+                unknown(doc, (*loc, i), slug, guide_slugs, "guide")
+                if guide and guide.provinces is not None and province.slug not in guide.provinces:
+                    errors.append(doc.error((*loc, i), f"guide {slug!r} does not apply to this province"))
 
     for doc, group in parsed["faqs"]:
         for i, entry in enumerate(group.entries):
@@ -230,7 +253,12 @@ def _duplicate_errors(raw: dict[str, list[Document]]) -> list[ContentError]:
         ),
         "province slug",
     )
-    errors += _duplicates(raw["guides"], lambda d: [((), d.data.get("slug"))], "guide slug")
+    errors += _duplicates(
+        raw["guides"],
+        lambda d: [((), d.data.get("slug"))]
+        + [(("former_slugs", i), old) for i, old in enumerate(d.data.get("former_slugs") or [])],
+        "guide slug",
+    )
     errors += _duplicates(raw["faqs"], lambda d: [((), d.data.get("slug"))], "FAQ group slug")
     errors += _duplicates(
         raw["faqs"],
@@ -251,6 +279,13 @@ def _allow_list_errors(parsed, config: SiteConfig, config_name: str) -> list[Con
         errors += _off_list(doc, ("online_url",), guide.online_url, config, config_name)
         for slug, override in guide.overrides.items():
             errors += _off_list(doc, ("overrides", slug, "online_url"), override.online_url, config, config_name)
+        # Printed on paper (the printable guide), where a citizen cannot hover to see where a link goes.
+        for i, law in enumerate(guide.legal_basis):
+            errors += _off_list(doc, ("legal_basis", i, "url"), law.url, config, config_name)
+        for i, step in enumerate(guide.steps):
+            for name in ("body", "tip", "warning"):
+                for url in web_links(getattr(step, name) or ""):
+                    errors += _off_list(doc, ("steps", i, name), url, config, config_name)
     for doc, province in parsed["provinces"]:
         for i, portal in enumerate(province.portals):
             errors += _off_list(doc, ("portals", i, "url"), portal.url, config, config_name)
@@ -263,14 +298,15 @@ def _raw_provinces(data: dict, all_provinces: set) -> set:
 
 
 def _off_list(doc: Document, loc: tuple, url, config: SiteConfig, config_name: str) -> list[ContentError]:
-    """Links that send citizens to a service must be https on an allowed domain (anti-phishing)."""
+    """Links that send citizens to a service or get printed must be https on an allowed domain (anti-phishing)."""
     if url is None:
         return []
-    if url.scheme != "https":
+    parts = urlsplit(str(url))
+    if parts.scheme != "https":
         return [doc.error(loc, f"{url} must use https://")]
-    if not config.allows_host(url.host or ""):
+    if not config.allows_host(parts.hostname or ""):
         allowed = ", ".join(config.allowed_domains)
-        return [doc.error(loc, f"{url.host} is not an allowed domain ({config_name} allowed_domains: {allowed})")]
+        return [doc.error(loc, f"{parts.hostname} is not an allowed domain ({config_name} allowed_domains: {allowed})")]
     return []
 
 

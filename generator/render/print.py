@@ -1,0 +1,306 @@
+"""Print: leaflets, posters and full guides as PDFs, rendered by WeasyPrint from theme/print/.
+
+Every PDF is checked after layout, on the boxes WeasyPrint actually placed:
+text that runs out of its panel, a QR code printed with modules under 0.5 mm,
+text that a black-and-white photocopy would make unreadable, and a page count
+that differs from the format. Text is shrunk in small steps to a minimum size
+before a misfit is reported. Fonts come from the Be Vietnam Pro package and are
+embedded (subset) in every PDF; a character the font lacks is an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import fontpkg_be_vietnam_pro
+import markdown
+import weasyprint
+from fontTools.ttLib import TTFont
+from markupsafe import Markup
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from ..links import ContentLink, resolve_links
+from ..load import Asset
+from ..models import SiteConfig
+from ..plan import CHECK_PAGE, GUIDES_DIR, PrintJob
+from . import qr
+from .pages import environment
+
+# The text face (full Vietnamese coverage, from PyPI) and a fallback for symbols such as arrows
+# (Debian's fonts-dejavu-core). Only these are ever embedded; system fonts are never used.
+_TEXT_FONTS = Path(fontpkg_be_vietnam_pro.__file__).parent / "files"
+_SYMBOL_FONTS = Path("/usr/share/fonts/truetype/dejavu")
+TEXT_FONTS = {
+    name: _TEXT_FONTS / name
+    for name in ("BeVietnamPro-Regular.ttf", "BeVietnamPro-Italic.ttf", "BeVietnamPro-SemiBold.ttf", "BeVietnamPro-Bold.ttf")
+}
+SYMBOL_FONTS = {name: _SYMBOL_FONTS / name for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")}
+FONT_FILES = TEXT_FONTS | SYMBOL_FONTS
+MIN_MODULE_MM = 0.5
+MIN_GRAY_CONTRAST = 4.5
+SHRINK_STEPS = (1.0, 0.93, 0.86)  # the smallest is the minimum text size: 86 % of the design size
+PX_PER_MM = 96 / 25.4
+SAFE_MARGIN_MM = 4  # most printers cannot print closer to the paper's edge
+
+
+@dataclass(frozen=True)
+class Format:
+    template: str
+    pages: int | None  # None: as many as the content needs
+    label: str
+
+
+FORMATS = {
+    "a4-trifold": Format("leaflet-a4-trifold.html.j2", 2, "Tờ rơi A4 gấp ba"),
+    "a5": Format("leaflet-a5.html.j2", 2, "Tờ rơi A5 hai mặt"),
+    "a6": Format("leaflet-a6.html.j2", 2, "Thẻ A6 hai mặt"),
+    "guide-a4": Format("guide-a4.html.j2", None, "Hướng dẫn đầy đủ A4"),
+    "poster-a4": Format("poster.html.j2", 1, "Áp phích A4"),
+    "poster-a3": Format("poster.html.j2", 1, "Áp phích A3"),
+}
+
+
+class PrintError(Exception):
+    """A PDF that cannot be printed as designed; the message names the file, panel and field."""
+
+
+class _Fetcher(URLFetcher):
+    """Serves only the bundled fonts and the content's own images; anything else stops the render."""
+
+    def __init__(self, assets: dict[str, Asset], job: str):
+        super().__init__(allow_redirects=False)
+        self.assets = assets
+        self.job = job
+
+    def fetch(self, url, headers=None):
+        scheme, _, name = url.partition(":")
+        if scheme == "dvc-font" and name in FONT_FILES:
+            return URLFetcherResponse(url, FONT_FILES[name].read_bytes(), {"Content-Type": "font/ttf"})
+        if scheme == "dvc-asset" and name in self.assets:
+            return URLFetcherResponse(url, self.assets[name].data, {"Content-Type": _mime(name)})
+        raise FatalURLFetchingError(f"{self.job}: refused to fetch {url!r}; print files use only bundled files")
+
+
+def _mime(name: str) -> str:
+    suffix = name.rsplit(".", 1)[-1].lower()
+    return {"jpg": "image/jpeg", "jpeg": "image/jpeg", "svg": "image/svg+xml"}.get(suffix, f"image/{suffix}")
+
+
+@cache
+def _covered_characters() -> frozenset[int]:
+    """Code points that every weight of the text face, or else the symbol fallback, can draw."""
+    missing = [path for path in FONT_FILES.values() if not path.is_file()]
+    if missing:
+        raise PrintError(f"print font not installed: {missing[0]} (run `make build` to install it)")
+
+    def cmap(paths) -> set[int]:
+        return set.intersection(*(set(TTFont(path, lazy=True).getBestCmap()) for path in paths))
+
+    return frozenset(cmap(TEXT_FONTS.values()) | cmap(SYMBOL_FONTS.values()))
+
+
+class PrintRenderer:
+    """Renders PrintJobs to PDF bytes with one font configuration and template set."""
+
+    def __init__(self, theme: Path, config: SiteConfig, assets: dict[str, Asset]):
+        self.templates = theme / "print"
+        self.config = config
+        self.assets = assets
+        self.env = environment(self.templates)
+        self.font_config = FontConfiguration()
+        self.stylesheet = weasyprint.CSS(
+            string=(self.templates / "print.css").read_text("utf-8"),
+            font_config=self.font_config,
+            url_fetcher=_Fetcher(assets, "print.css"),
+        )
+
+    def html(self, job: PrintJob, scale: float = 1.0) -> str:
+        fmt = FORMATS[job.format]
+        template = self.env.get_template(fmt.template)
+        province = job.province
+        commune = job.commune
+        return template.render(
+            job=job,
+            format=job.format,
+            label=fmt.label,
+            scale=scale,
+            config=self.config,
+            province=province,
+            commune=commune,
+            items=job.items,
+            item=job.items[0],
+            guide=job.items[0].guide,
+            centre=commune.service_centre if commune else province.service_centre,
+            team=commune.volunteer_team if commune else None,
+            hotlines=province.hotlines,
+            portal=province.portals[0],
+            check_url=f"{self.config.base}/{CHECK_PAGE.removesuffix('.md')}/",
+            qr_svg=lambda item: Markup(qr.svg(item.qr.url, f"Mã QR dẫn tới {item.qr.display}")),
+            md=lambda text: Markup(self._markdown(text, job)),
+        )
+
+    def render(self, job: PrintJob) -> bytes:
+        """The PDF for one job, shrinking text step by step until it fits; PrintError if it never does."""
+        problems: list[str] = []
+        for scale in SHRINK_STEPS:
+            html = self.html(job, scale)
+            self._check_glyphs(html, job)
+            document = weasyprint.HTML(string=html, url_fetcher=_Fetcher(self.assets, job.path)).render(
+                stylesheets=[self.stylesheet], font_config=self.font_config
+            )
+            problems = self._fit_problems(document, job)
+            if not problems:
+                self._check_print_quality(document, job)
+                return document.write_pdf()
+        smallest = round(SHRINK_STEPS[-1] * 100)
+        raise PrintError(
+            f"{job.path}: text does not fit even at {smallest}% size: " + "; ".join(problems) + ". Shorten the text."
+        )
+
+    def _markdown(self, text: str, job: PrintJob) -> str:
+        """Author Markdown for paper: guide:/faq: links become full addresses that can be typed."""
+        base = f"{self.config.base}/{job.province.slug}"
+
+        def url(link: ContentLink) -> str:
+            if link.scheme == "guide":
+                return f"{base}/{GUIDES_DIR}/{link.name}/{link.anchor}"
+            return f"{base}/hoi-dap/#{link.name}"
+
+        return markdown.markdown(resolve_links(text, url), extensions=["admonition", "attr_list", "tables"])
+
+    def _check_glyphs(self, html: str, job: PrintJob) -> None:
+        covered = _covered_characters()
+        missing = sorted({ch for ch in html if ord(ch) > 0x7E and ord(ch) not in covered})
+        if missing:
+            where = []
+            for ch in missing:
+                at = html.index(ch)
+                where.append(f"{ch!r} (U+{ord(ch):04X}) in “…{html[max(0, at - 30) : at + 10]}…”")
+            raise PrintError(f"{job.path}: the print font has no glyph for " + ", ".join(where))
+
+    def _fit_problems(self, document, job: PrintJob) -> list[str]:
+        fmt = FORMATS[job.format]
+        problems = []
+        if fmt.pages is not None and len(document.pages) != fmt.pages:
+            problems.append(f"{len(document.pages)} pages instead of {fmt.pages}")
+        first_page: dict[str, int] = {}
+        for number, page in enumerate(document.pages, start=1):
+            for panel, box in _panels(page._page_box):
+                if first_page.setdefault(panel, number) != number:  # the layout broke it onto another page
+                    fields = ", ".join(dict.fromkeys(name for _, name, _ in _fields(box))) or "its text"
+                    problems.append(f"panel “{panel}” runs onto page {number}: {fields}")
+                    continue
+                problems += [
+                    f"page {number}, panel “{panel}”: field {field} runs past the panel"
+                    for field in _overflowing_fields(box)
+                ]
+        return problems
+
+    def _check_print_quality(self, document, job: PrintJob) -> None:
+        problems = []
+        for page in document.pages:
+            for box, background in _walk_with_background(page._page_box, None):
+                element = getattr(box, "element", None)
+                if element is not None and element.get("data-qr") and box.element_tag == "div":
+                    mm = box.width / PX_PER_MM / qr.modules(element.get("data-qr"))
+                    if mm < MIN_MODULE_MM:
+                        problems.append(
+                            f"QR code printed at {mm:.2f} mm per module (minimum {MIN_MODULE_MM} mm); "
+                            "make it larger in the template"
+                        )
+                problems += _gray_contrast_problems(box, background)
+        if problems:
+            raise PrintError(f"{job.path}: " + "; ".join(sorted(set(problems))))
+
+
+# --- Layout checks on WeasyPrint's boxes ---------------------------------------------
+
+
+def _walk(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _walk(child)
+
+
+def _panels(page_box):
+    for box in _walk(page_box):
+        element = getattr(box, "element", None)
+        if element is not None and element.get("data-panel") and box.element_tag == element.tag:
+            yield element.get("data-panel"), box
+
+
+def _overflowing_fields(panel) -> list[str]:
+    """Fields whose boxes reach beyond the panel's content area, or under its pinned footer.
+
+    Absolutely positioned fields (a footer pinned to the bottom) may use the panel's padding
+    down to the printer-safe margin.
+    """
+    safe = SAFE_MARGIN_MM * PX_PER_MM
+    left, right = panel.content_box_x(), panel.content_box_x() + panel.width
+    flow_bottom = panel.content_box_y() + panel.height
+    pinned_bottom = panel.position_y + panel.margin_height() - safe
+    seen: set[int] = set()  # the panel itself is positioned; only its descendants can be pinned
+    fields = [field for child in panel.children for field in _fields(child, False, seen)]
+    for box, _, pinned in fields:
+        if pinned:
+            flow_bottom = min(flow_bottom, box.position_y - 1 * PX_PER_MM)
+    names: list[str] = []
+    for box, name, pinned in fields:
+        bottom = pinned_bottom if pinned else flow_bottom
+        beyond = box.position_y + box.margin_height() > bottom + 0.5
+        beyond |= box.position_x < left - 0.5 or box.position_x + box.margin_width() > right + 0.5
+        if beyond and name not in names:
+            names.append(name)
+    return names
+
+
+def _fields(box, pinned: bool = False, seen: set | None = None):
+    """(box, field name, pinned) for the outermost box of each data-field element under box."""
+    seen = set() if seen is None else seen
+    pinned = pinned or box.style["position"] == "absolute"
+    name = _field_of(box)
+    if name and id(box.element) not in seen:
+        seen.add(id(box.element))
+        yield box, name, pinned
+    for child in getattr(box, "children", ()):
+        yield from _fields(child, pinned, seen)
+
+
+def _field_of(box) -> str | None:
+    element = getattr(box, "element", None)
+    if element is None or box.element_tag != element.tag:
+        return None
+    return element.get("data-field")
+
+
+def _walk_with_background(box, background):
+    """Every box with the background colour it is drawn on (None: the white paper)."""
+    colour = box.style["background_color"] if hasattr(box, "style") else None
+    if colour is not None and colour.alpha > 0:
+        background = colour
+    yield box, background
+    for child in getattr(box, "children", ()):
+        yield from _walk_with_background(child, background)
+
+
+def _gray_contrast_problems(box, background) -> list[str]:
+    """Text must stay readable on a black-and-white photocopy: contrast of the gray values."""
+    if type(box).__name__ != "TextBox" or not box.text.strip():
+        return []
+    foreground, back = _gray(box.style["color"]), _gray(background)
+    ratio = (max(foreground, back) + 0.05) / (min(foreground, back) + 0.05)
+    if ratio < MIN_GRAY_CONTRAST:
+        return [f"text “{box.text.strip()[:30]}” has gray contrast {ratio:.1f} (minimum {MIN_GRAY_CONTRAST})"]
+    return []
+
+
+def _gray(colour) -> float:
+    """Relative luminance of the gray a photocopier makes of a colour (Rec. 601 luma)."""
+    if colour is None:
+        return 1.0
+    red, green, blue = colour.to("srgb").coordinates
+    luma = 0.299 * red + 0.587 * green + 0.114 * blue
+    return luma / 12.92 if luma <= 0.04045 else ((luma + 0.055) / 1.055) ** 2.4
