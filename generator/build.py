@@ -8,13 +8,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .load import load_content
+from .load import REGISTRY_FILE, load_content
 from .plan import BuildPlan, SitePlan, plan_build
+from .render import qr
 from .render.pages import render_pages
-from .render.redirects import render_redirect
+from .render.print import PrintRenderer
+from .render.redirects import render_redirect, render_short_link
 from .render.site import build_site
+from .shortlinks import registry_yaml
 from .validate import Site, load_config, validate
-from .write import Output
+from .write import Output, replace_file
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_THEME = PROJECT_ROOT / "theme"
@@ -59,17 +62,23 @@ def build(options: BuildOptions, progress: Callable[[str], None] = log_to_stderr
     plan = plan_build(site, options.province)
     progress(f"Building {len(plan.sites) - 1} province site(s) and the national page into {options.out}")
 
+    printer = PrintRenderer(options.theme, site.config, site.assets)
     with Output(options.out) as output:
         for number, site_plan in enumerate(plan.sites, start=1):
             site_started = time.perf_counter()
             write_site(site_plan, site, options.theme, output)
+            write_print(site_plan, printer, output)
             name = site_plan.prefix or "national page"
             progress(
-                f"  [{number}/{len(plan.sites)}] {name}: {len(site_plan.pages)} pages "
-                f"in {time.perf_counter() - site_started:.1f} s"
+                f"  [{number}/{len(plan.sites)}] {name}: {len(site_plan.pages)} pages, "
+                f"{len(site_plan.prints)} PDFs in {time.perf_counter() - site_started:.1f} s"
             )
         write_redirects(plan, site, options.theme, output)
         manifest = output.commit()
+    if site.short_links.new:
+        # Only after the output is live: a code is recorded once something may carry it.
+        replace_file(options.content / REGISTRY_FILE, registry_yaml(site.short_links.updated_registry()))
+        progress(f"  {len(site.short_links.new)} new short code(s) recorded in {options.content / REGISTRY_FILE}")
 
     pages = sum(len(s.pages) for s in plan.sites)
     return BuildReport(files=len(manifest["files"]), pages=pages, seconds=time.perf_counter() - started)
@@ -94,10 +103,24 @@ def write_site(site_plan: SitePlan, site: Site, theme: Path, output: Output) -> 
         output.record(_join(site_plan.prefix, asset.name), "image", province, f"content/{asset.name}")
 
 
+def write_print(site_plan: SitePlan, printer: PrintRenderer, output: Output) -> None:
+    """Leaflets, posters, full guides and QR images of one province."""
+    for job in site_plan.prints:
+        pdf = printer.render(job)
+        output.write(job.path, pdf, "print", job.province.slug, job.source, tuple(i.qr.url for i in job.items))
+    for image in site_plan.qr_images:
+        output.write(f"{image.path}.png", qr.png(image.qr.url), "qr-png", image.province, None, (image.qr.url,))
+        output.write(f"{image.path}.svg", qr.svg(image.qr.url), "qr-svg", image.province, None, (image.qr.url,))
+
+
 def write_redirects(plan: BuildPlan, site: Site, theme: Path, output: Output) -> None:
     for redirect in plan.redirects:
         html = render_redirect(redirect, site.config.base, theme)
         output.write(redirect.path, html, "redirect", redirect.province)
+    source = site.sources[("short-links", "")]
+    for page in plan.short_link_pages:
+        html = render_short_link(page, site.config.base, theme)
+        output.write(page.path, html, "short-link", page.province, source)
 
 
 def _join(prefix: str, relative: str) -> str:

@@ -32,6 +32,14 @@ PRINT_FILE_NAMES = {
     "poster-a4": "ap-phich-a4.pdf",
     "poster-a3": "ap-phich-a3.pdf",
 }
+PRINT_LABELS = {
+    "a4-trifold": "Tờ rơi A4 gấp ba",
+    "a5": "Tờ rơi A5 hai mặt",
+    "a6": "Thẻ A6 hai mặt",
+    "guide-a4": "Hướng dẫn đầy đủ A4",
+    "poster-a4": "Áp phích A4",
+    "poster-a3": "Áp phích A3",
+}
 POSTER_MAX_GUIDES = 4
 
 
@@ -95,9 +103,8 @@ class PrintJob:
     source: str | None
 
     @property
-    def name(self) -> str:
-        """How errors and the print page name this file."""
-        return self.path
+    def label(self) -> str:
+        return PRINT_LABELS[self.format]
 
 
 @dataclass(frozen=True)
@@ -279,25 +286,23 @@ def plan_province(site: Site, province: Province) -> SitePlan:
     pages.append(Page(HELP_PAGE, "help.md.j2", "Hỗ trợ trực tiếp", "help", source, base))
 
     prints, qr_images = plan_print(site, province, guides, featured)
-    pages.append(
-        Page(
-            PRINT_PAGE,
-            "print-materials.md.j2",
-            "Tài liệu in",
-            "print",
-            source,
-            {**base, "prints": prints, "qr_images": qr_images},
-        )
-    )
+    leaflets = {
+        image.qr.code: [j for j in prints if j.commune is None and j.items[0].qr == image.qr and len(j.items) == 1]
+        for image in qr_images
+    }
+    print_context = {
+        "posters": [j for j in prints if j.commune is None and j.format in POSTER_FORMATS],
+        "rows": [(g, image, leaflets[image.qr.code]) for g, image in zip(guides, qr_images, strict=True)],
+        "communes": [
+            (c, [j for j in prints if j.commune == c]) for c in province.communes if any(j.commune == c for j in prints)
+        ],
+    }
+    pages.append(Page(PRINT_PAGE, "print-materials.md.j2", "Tài liệu in", "print", source, {**base, **print_context}))
     for page in pages:
         if page.kind == "guide":
-            slug = page.context["guide"].slug
-            page.context["prints"] = [
-                j
-                for j in prints
-                if j.commune is None and j.items[0].guide.slug == slug and j.format not in POSTER_FORMATS
-            ]
-            page.context["qr_image"] = next(q for q in qr_images if q.path.endswith(f"/{slug}/ma-qr"))
+            index = guides.index(page.context["guide"])
+            page.context["qr_image"] = qr_images[index]
+            page.context["prints"] = leaflets[qr_images[index].qr.code]
 
     used_images = {s.image.src for g in guides for s in g.steps if s.image}
     return SitePlan(

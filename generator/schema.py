@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .models import FaqGroup, Guide, Province, SiteConfig
+from .models import FaqGroup, Guide, Province, ShortLinkRegistry, SiteConfig
 
 SCHEMAS = {
     "guide.schema.json": Guide,
     "province.schema.json": Province,
     "faq.schema.json": FaqGroup,
     "site_config.schema.json": SiteConfig,
+    "short-links.schema.json": ShortLinkRegistry,
 }
 
 

@@ -100,9 +100,7 @@ class ShortLinks:
         return sorted(self.resolved.values(), key=lambda i: decode(i.code) or 0)
 
     def updated_registry(self) -> ShortLinkRegistry:
-        return ShortLinkRegistry(
-            issued=self.registry.issued + len(self.new), links=[*self.registry.links, *self.new]
-        )
+        return ShortLinkRegistry(issued=self.registry.issued + len(self.new), links=[*self.registry.links, *self.new])
 
 
 def resolve(

@@ -255,8 +255,10 @@ def _duplicate_errors(raw: dict[str, list[Document]]) -> list[ContentError]:
     )
     errors += _duplicates(
         raw["guides"],
-        lambda d: [((), d.data.get("slug"))]
-        + [(("former_slugs", i), old) for i, old in enumerate(d.data.get("former_slugs") or [])],
+        lambda d: (
+            [((), d.data.get("slug"))]
+            + [(("former_slugs", i), old) for i, old in enumerate(d.data.get("former_slugs") or [])]
+        ),
         "guide slug",
     )
     errors += _duplicates(raw["faqs"], lambda d: [((), d.data.get("slug"))], "FAQ group slug")

@@ -29,6 +29,7 @@ class Entry:
     kind: str
     province: str | None
     source: str | None
+    qr: tuple[str, ...] = ()  # the exact URL of every QR code the file shows
 
 
 class Output:
@@ -90,31 +91,45 @@ class Output:
         built.rmdir()
 
     def write(
-        self, relative: str, data: bytes | str, kind: str, province: str | None = None, source: str | None = None
+        self,
+        relative: str,
+        data: bytes | str,
+        kind: str,
+        province: str | None = None,
+        source: str | None = None,
+        qr: tuple[str, ...] = (),
     ) -> None:
         target = self.path(relative)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-        self.record(relative, kind, province, source)
+        self.record(relative, kind, province, source, qr)
 
-    def record(self, relative: str, kind: str, province: str | None = None, source: str | None = None) -> None:
+    def record(
+        self,
+        relative: str,
+        kind: str,
+        province: str | None = None,
+        source: str | None = None,
+        qr: tuple[str, ...] = (),
+    ) -> None:
         """Describe a file that a renderer wrote into the staging folder itself."""
-        self.entries[relative] = Entry(kind, province, source)
+        self.entries[relative] = Entry(kind, province, source, qr)
 
     def manifest(self) -> dict:
         files = []
         for path in sorted(p for p in self.root.rglob("*") if p.is_file()):
             relative = path.relative_to(self.root).as_posix()
             entry = self.entries.get(relative) or Entry("asset", None, None)
-            files.append(
-                {
-                    "path": relative,
-                    "kind": entry.kind,
-                    "province": entry.province,
-                    "source": entry.source,
-                    "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-                }
-            )
+            item = {
+                "path": relative,
+                "kind": entry.kind,
+                "province": entry.province,
+                "source": entry.source,
+                "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            }
+            if entry.qr:
+                item["qr"] = list(entry.qr)
+            files.append(item)
         return {"format": 1, "files": files}
 
     def commit(self) -> dict:
@@ -147,3 +162,10 @@ def _exchange(a: Path, b: Path) -> None:
     os.rename(b, aside)
     os.rename(a, b)
     os.rename(aside, a)
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Write a file in place atomically: readers see the old or the new version, never half of one."""
+    temporary = path.parent / f".{path.name}.tmp-{os.getpid()}"
+    temporary.write_text(text, "utf-8")
+    os.replace(temporary, path)

@@ -547,14 +547,18 @@ def test_rebuild_replaces_the_output_and_the_manifest_lists_every_file(run, mini
     out = tmp_path / "out"
     first = build_ok(run, mini, out)
     assert "tinh-a/huong-dan/tam-tru/index.html" in first
-    (mini / GUIDE_A).unlink()
-    replace_line(mini, FAQS, "    related_guides: [khai-sinh, tam-tru]", "    related_guides: [khai-sinh]")
+    # A renamed guide: its old page goes, its printed codes now lead to the new page.
+    replace_line(mini, GUIDE_A, "slug: tam-tru", "slug: dang-ky-tam-tru\nformer_slugs: [tam-tru]")
+    replace_line(
+        mini, FAQS, "    related_guides: [khai-sinh, tam-tru]", "    related_guides: [khai-sinh, dang-ky-tam-tru]"
+    )
     replace_line(mini, GUIDE, "title: Đăng ký khai sinh", "title: Đăng ký khai sinh cho trẻ em")
 
     second = build_ok(run, mini, out)
 
     assert staging_leftovers(out) == []
     assert "tinh-a/huong-dan/tam-tru/index.html" not in second
+    assert "tinh-a/huong-dan/dang-ky-tam-tru/index.html" in second
     assert "Đăng ký khai sinh cho trẻ em" in (out / "tinh-b/huong-dan/khai-sinh/index.html").read_text("utf-8")
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     listed = {f["path"]: f["sha256"] for f in manifest["files"]}

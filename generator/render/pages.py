@@ -57,8 +57,15 @@ def render_page(page: Page, templates: Path) -> str:
 
         return Markup(resolve_links(markdown, path))
 
+    province = page.context.get("province")
+    here_in_output = posixpath.join(province.slug if province else "", page.url)
+
+    def out_href(target: str) -> str:
+        """Link to a file that is not a page (a PDF, an image), given relative to the output root."""
+        return posixpath.relpath(target, here_in_output or ".") + ("/" if target.endswith("/") else "")
+
     template = environment(templates).get_template(page.template)
-    return template.render(page=page, href=href, md=md, **page.context)
+    return template.render(page=page, href=href, md=md, out_href=out_href, **page.context)
 
 
 def render_pages(site: SitePlan, templates: Path) -> dict[str, str]:

@@ -34,8 +34,8 @@ from .pages import environment
 _TEXT_FONTS = Path(fontpkg_be_vietnam_pro.__file__).parent / "files"
 _SYMBOL_FONTS = Path("/usr/share/fonts/truetype/dejavu")
 TEXT_FONTS = {
-    name: _TEXT_FONTS / name
-    for name in ("BeVietnamPro-Regular.ttf", "BeVietnamPro-Italic.ttf", "BeVietnamPro-SemiBold.ttf", "BeVietnamPro-Bold.ttf")
+    f"BeVietnamPro-{weight}.ttf": _TEXT_FONTS / f"BeVietnamPro-{weight}.ttf"
+    for weight in ("Regular", "Italic", "SemiBold", "Bold")
 }
 SYMBOL_FONTS = {name: _SYMBOL_FONTS / name for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")}
 FONT_FILES = TEXT_FONTS | SYMBOL_FONTS
@@ -50,16 +50,15 @@ SAFE_MARGIN_MM = 4  # most printers cannot print closer to the paper's edge
 class Format:
     template: str
     pages: int | None  # None: as many as the content needs
-    label: str
 
 
 FORMATS = {
-    "a4-trifold": Format("leaflet-a4-trifold.html.j2", 2, "Tờ rơi A4 gấp ba"),
-    "a5": Format("leaflet-a5.html.j2", 2, "Tờ rơi A5 hai mặt"),
-    "a6": Format("leaflet-a6.html.j2", 2, "Thẻ A6 hai mặt"),
-    "guide-a4": Format("guide-a4.html.j2", None, "Hướng dẫn đầy đủ A4"),
-    "poster-a4": Format("poster.html.j2", 1, "Áp phích A4"),
-    "poster-a3": Format("poster.html.j2", 1, "Áp phích A3"),
+    "a4-trifold": Format("leaflet-a4-trifold.html.j2", 2),
+    "a5": Format("leaflet-a5.html.j2", 2),
+    "a6": Format("leaflet-a6.html.j2", 2),
+    "guide-a4": Format("guide-a4.html.j2", None),
+    "poster-a4": Format("poster.html.j2", 1),
+    "poster-a3": Format("poster.html.j2", 1),
 }
 
 
@@ -125,7 +124,7 @@ class PrintRenderer:
         return template.render(
             job=job,
             format=job.format,
-            label=fmt.label,
+            label=job.label,
             scale=scale,
             config=self.config,
             province=province,

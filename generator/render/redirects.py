@@ -1,11 +1,11 @@
-"""Static redirect pages: a meta refresh plus a visible link, canonical URL, noindex."""
+"""Static redirect pages (moved pages and printed short links): meta refresh, visible link, canonical, noindex."""
 
 from __future__ import annotations
 
 import posixpath
 from pathlib import Path
 
-from ..plan import Redirect
+from ..plan import Redirect, ShortLinkPage
 from .pages import environment
 
 
@@ -23,4 +23,12 @@ def render_redirect(redirect: Redirect, base_url: str, theme_dir: Path) -> str:
         reason=redirect.reason,
         target=relative_url(redirect.path, redirect.target),
         canonical=f"{base_url}/{redirect.target}",
+    )
+
+
+def render_short_link(page: ShortLinkPage, base_url: str, theme_dir: Path) -> str:
+    """The page behind a printed QR code: what the code is, then on to the guide."""
+    template = environment(theme_dir).get_template("shortlink.html.j2")
+    return template.render(
+        page=page, target=relative_url(page.path, page.target), canonical=f"{base_url}/{page.target}"
     )
