@@ -8,11 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import ContentError, ContentErrors
 from .load import REGISTRY_FILE, load_content
-from .plan import BuildPlan, SitePlan, plan_build
+from .plan import BuildPlan, SitePlan, plan_build, print_batches
 from .render import qr
 from .render.pages import render_pages
-from .render.print import PrintRenderer
+from .render.print import PrintError, PrintRenderer
 from .render.redirects import render_redirect, render_short_link
 from .render.site import build_site
 from .shortlinks import registry_yaml
@@ -53,8 +54,6 @@ def build(options: BuildOptions, progress: Callable[[str], None] = log_to_stderr
     started = time.perf_counter()
     site = check(options)
     if options.province and options.province not in {p.slug for p in site.provinces}:
-        from .errors import ContentError, ContentErrors
-
         known = ", ".join(p.slug for p in site.provinces)
         raise ContentErrors(
             [ContentError("--province", None, "", f"unknown province {options.province!r}; known: {known}")]
@@ -104,10 +103,19 @@ def write_site(site_plan: SitePlan, site: Site, theme: Path, output: Output) -> 
 
 
 def write_print(site_plan: SitePlan, printer: PrintRenderer, output: Output) -> None:
-    """Leaflets, posters, full guides and QR images of one province."""
-    for job in site_plan.prints:
-        pdf = printer.render(job)
-        output.write(job.path, pdf, "print", job.province.slug, job.source, tuple(i.qr.url for i in job.items))
+    """Leaflets, posters, full guides and QR images of one province; every misfit reported at once."""
+    errors = []
+    for batch in print_batches(site_plan.prints):
+        try:
+            rendered = printer.render_communes(batch) if len(batch) > 1 else {batch[0].path: printer.render(batch[0])}
+        except PrintError as exc:
+            errors.append(ContentError(exc.job.source or "", None, "", str(exc)))
+            continue
+        for job in batch:
+            pdf = rendered[job.path].pdf
+            output.write(job.path, pdf, "print", job.province.slug, job.source, tuple(i.qr.url for i in job.items))
+    if errors:
+        raise ContentErrors(errors)
     for image in site_plan.qr_images:
         output.write(f"{image.path}.png", qr.png(image.qr.url), "qr-png", image.province, None, (image.qr.url,))
         output.write(f"{image.path}.svg", qr.svg(image.qr.url), "qr-svg", image.province, None, (image.qr.url,))

@@ -48,6 +48,8 @@ def _vnd_amount(value: object) -> object:
 
 
 Vnd = Annotated[int, BeforeValidator(_vnd_amount), Field(ge=0)]
+SHORT_CODE_MAX = 6  # characters of a short-link code: serials up to 32^5, about 33 million
+QR_V4_M_BYTES = 62  # what a version-4 QR code holds at error correction M, in byte mode
 Channel = Literal["trực tuyến", "trực tiếp", "bưu chính"]
 ServiceLevel = Literal["toàn trình", "một phần"]
 
@@ -283,6 +285,12 @@ class SiteConfig(Model):
     def _base_url_without_query(self) -> SiteConfig:
         if self.base_url.query or self.base_url.fragment:
             raise ValueError("base_url must not have a query or fragment")
+        longest = len(f"{self.base}/q/") + SHORT_CODE_MAX
+        if longest > QR_V4_M_BYTES:
+            raise ValueError(
+                f"base_url is too long for printed QR codes: short links would take {longest} characters, "
+                f"and a QR code that scans reliably from paper (version 4, level M) holds {QR_V4_M_BYTES}"
+            )
         return self
 
     def allows_host(self, host: str) -> bool:

@@ -337,7 +337,9 @@ def plan_print(
         return PrintItem(guide, QrCode.of(code, base), f"{province.slug}/{GUIDES_DIR}/{guide.slug}/")
 
     def job(fmt: str, items: list[PrintItem], commune: Commune | None, where: str) -> PrintJob:
-        return PrintJob(f"{where}/{PRINT_FILE_NAMES[fmt]}", fmt, province, commune, tuple(items), source)
+        # Errors in a one-guide file are the guide's to fix; a poster's belong to the province.
+        origin = site.sources[("guides", items[0].guide.slug)] if len(items) == 1 else source
+        return PrintJob(f"{where}/{PRINT_FILE_NAMES[fmt]}", fmt, province, commune, tuple(items), origin)
 
     prints: list[PrintJob] = []
     qr_images: list[QrImage] = []
@@ -380,3 +382,15 @@ def former_province_redirects(site_plan: SitePlan) -> list[Redirect]:
 def _by_field(guides: list[GuideInProvince]) -> list[tuple[str, list[GuideInProvince]]]:
     ordered = sorted(guides, key=lambda g: (sort_key(g.field), sort_key(g.title)))
     return [(name, list(items)) for name, items in groupby(ordered, key=lambda g: g.field)]
+
+
+def print_batches(prints: list[PrintJob]) -> list[list[PrintJob]]:
+    """Jobs that can share one layout: a leaflet of the same guide and format for several communes."""
+    batches: dict[tuple, list[PrintJob]] = {}
+    for job in prints:
+        if job.commune is not None and job.format in LEAFLET_FORMATS:
+            key: tuple = (job.format, job.items[0].guide.slug)
+        else:
+            key = (job.path,)
+        batches.setdefault(key, []).append(job)
+    return list(batches.values())

@@ -10,6 +10,7 @@ embedded (subset) in every PDF; a character the font lacks is an error.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -19,6 +20,7 @@ import markdown
 import weasyprint
 from fontTools.ttLib import TTFont
 from markupsafe import Markup
+from pypdf import PdfReader, PdfWriter
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -65,6 +67,16 @@ FORMATS = {
 class PrintError(Exception):
     """A PDF that cannot be printed as designed; the message names the file, panel and field."""
 
+    def __init__(self, job: PrintJob, message: str):
+        self.job = job
+        super().__init__(f"{job.path}: {message}")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    scale: float  # 1.0, or the step the text was shrunk to so that it fits
+
 
 class _Fetcher(URLFetcher):
     """Serves only the bundled fonts and the content's own images; anything else stops the render."""
@@ -80,7 +92,7 @@ class _Fetcher(URLFetcher):
             return URLFetcherResponse(url, FONT_FILES[name].read_bytes(), {"Content-Type": "font/ttf"})
         if scheme == "dvc-asset" and name in self.assets:
             return URLFetcherResponse(url, self.assets[name].data, {"Content-Type": _mime(name)})
-        raise FatalURLFetchingError(f"{self.job}: refused to fetch {url!r}; print files use only bundled files")
+        raise FatalURLFetchingError(f"refused to fetch {url!r}: print files may only use the content's own images")
 
 
 def _mime(name: str) -> str:
@@ -93,7 +105,7 @@ def _covered_characters() -> frozenset[int]:
     """Code points that every weight of the text face, or else the symbol fallback, can draw."""
     missing = [path for path in FONT_FILES.values() if not path.is_file()]
     if missing:
-        raise PrintError(f"print font not installed: {missing[0]} (run `make build` to install it)")
+        raise FileNotFoundError(f"print font not installed: {missing[0]} (run `make build` to install it)")
 
     def cmap(paths) -> set[int]:
         return set.intersection(*(set(TTFont(path, lazy=True).getBestCmap()) for path in paths))
@@ -116,7 +128,7 @@ class PrintRenderer:
             url_fetcher=_Fetcher(assets, "print.css"),
         )
 
-    def html(self, job: PrintJob, scale: float = 1.0) -> str:
+    def html(self, job: PrintJob, scale: float = 1.0, part: str = "all") -> str:
         fmt = FORMATS[job.format]
         template = self.env.get_template(fmt.template)
         province = job.province
@@ -126,6 +138,7 @@ class PrintRenderer:
             format=job.format,
             label=job.label,
             scale=scale,
+            part=part,
             config=self.config,
             province=province,
             commune=commune,
@@ -141,23 +154,59 @@ class PrintRenderer:
             md=lambda text: Markup(self._markdown(text, job)),
         )
 
-    def render(self, job: PrintJob) -> bytes:
+    def render(self, job: PrintJob) -> Rendered:
         """The PDF for one job, shrinking text step by step until it fits; PrintError if it never does."""
+        document, scale = self._laid_out(job, "all")
+        self._check_print_quality(document.pages, job)
+        return Rendered(document.write_pdf(), scale)
+
+    def render_communes(self, jobs: list[PrintJob]) -> dict[str, Rendered]:
+        """One leaflet for many communes: the shared layer is laid out once, then each commune's own
+        layer (address, duty hours, QR code) is laid out in one batch and stamped onto a copy of it.
+
+        All jobs share guide, province and format. A commune whose own text needs a smaller size
+        than the shared layer is rendered on its own.
+        """
+        shared, scale = self._laid_out(jobs[0], "shared")
+        base = shared.write_pdf()
+        pages = len(shared.pages)
+        layers = self._document(self._batch_html(jobs, scale), jobs[0])
+        overlay = PdfReader(io.BytesIO(layers.write_pdf()))
+        results: dict[str, Rendered] = {}
+        for index, job in enumerate(jobs):
+            own = layers.pages[index * pages : (index + 1) * pages]
+            if len(own) != pages or self._fit_problems(own, job):
+                results[job.path] = self.render(job)
+                continue
+            self._check_print_quality(own, job)
+            results[job.path] = Rendered(_stamp(base, overlay, index * pages, pages), scale)
+        return results
+
+    def _laid_out(self, job: PrintJob, part: str):
         problems: list[str] = []
         for scale in SHRINK_STEPS:
-            html = self.html(job, scale)
-            self._check_glyphs(html, job)
-            document = weasyprint.HTML(string=html, url_fetcher=_Fetcher(self.assets, job.path)).render(
+            document = self._document(self.html(job, scale, part), job)
+            problems = self._fit_problems(document.pages, job)
+            if not problems:
+                return document, scale
+        smallest = round(SHRINK_STEPS[-1] * 100)
+        raise PrintError(job, f"text does not fit even at {smallest}% size: " + "; ".join(problems) + ". Shorten it.")
+
+    def _document(self, html: str, job: PrintJob):
+        self._check_glyphs(html, job)
+        try:
+            return weasyprint.HTML(string=html, url_fetcher=_Fetcher(self.assets, job.path)).render(
                 stylesheets=[self.stylesheet], font_config=self.font_config
             )
-            problems = self._fit_problems(document, job)
-            if not problems:
-                self._check_print_quality(document, job)
-                return document.write_pdf()
-        smallest = round(SHRINK_STEPS[-1] * 100)
-        raise PrintError(
-            f"{job.path}: text does not fit even at {smallest}% size: " + "; ".join(problems) + ". Shorten the text."
-        )
+        except FatalURLFetchingError as exc:
+            raise PrintError(job, str(exc)) from None
+
+    def _batch_html(self, jobs: list[PrintJob], scale: float) -> str:
+        """The commune layers of all jobs as one HTML document, one after the other."""
+        documents = [self.html(job, scale, "variant") for job in jobs]
+        bodies = [html[html.index(">", html.index("<body")) + 1 : html.rindex("</body>")] for html in documents]
+        first = documents[0]
+        return first[: first.index(">", first.index("<body")) + 1] + "".join(bodies) + first[first.rindex("</body>") :]
 
     def _markdown(self, text: str, job: PrintJob) -> str:
         """Author Markdown for paper: guide:/faq: links become full addresses that can be typed."""
@@ -178,15 +227,15 @@ class PrintRenderer:
             for ch in missing:
                 at = html.index(ch)
                 where.append(f"{ch!r} (U+{ord(ch):04X}) in “…{html[max(0, at - 30) : at + 10]}…”")
-            raise PrintError(f"{job.path}: the print font has no glyph for " + ", ".join(where))
+            raise PrintError(job, "the print font has no glyph for " + ", ".join(where))
 
-    def _fit_problems(self, document, job: PrintJob) -> list[str]:
+    def _fit_problems(self, pages, job: PrintJob) -> list[str]:
         fmt = FORMATS[job.format]
         problems = []
-        if fmt.pages is not None and len(document.pages) != fmt.pages:
-            problems.append(f"{len(document.pages)} pages instead of {fmt.pages}")
+        if fmt.pages is not None and len(pages) != fmt.pages:
+            problems.append(f"{len(pages)} pages instead of {fmt.pages}")
         first_page: dict[str, int] = {}
-        for number, page in enumerate(document.pages, start=1):
+        for number, page in enumerate(pages, start=1):
             for panel, box in _panels(page._page_box):
                 if first_page.setdefault(panel, number) != number:  # the layout broke it onto another page
                     fields = ", ".join(dict.fromkeys(name for _, name, _ in _fields(box))) or "its text"
@@ -194,13 +243,13 @@ class PrintRenderer:
                     continue
                 problems += [
                     f"page {number}, panel “{panel}”: field {field} runs past the panel"
-                    for field in _overflowing_fields(box)
+                    for field in _overflowing_fields(box, page.height)
                 ]
         return problems
 
-    def _check_print_quality(self, document, job: PrintJob) -> None:
+    def _check_print_quality(self, pages, job: PrintJob) -> None:
         problems = []
-        for page in document.pages:
+        for page in pages:
             for box, background in _walk_with_background(page._page_box, None):
                 element = getattr(box, "element", None)
                 if element is not None and element.get("data-qr") and box.element_tag == "div":
@@ -212,7 +261,17 @@ class PrintRenderer:
                         )
                 problems += _gray_contrast_problems(box, background)
         if problems:
-            raise PrintError(f"{job.path}: " + "; ".join(sorted(set(problems))))
+            raise PrintError(job, "; ".join(sorted(set(problems))))
+
+
+def _stamp(base: bytes, overlay: PdfReader, first: int, count: int) -> bytes:
+    """The shared PDF with pages first..first+count of the overlay drawn over its pages."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(base)))
+    for page, layer in zip(writer.pages, overlay.pages[first : first + count], strict=True):
+        page.merge_page(layer)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 # --- Layout checks on WeasyPrint's boxes ---------------------------------------------
@@ -231,16 +290,15 @@ def _panels(page_box):
             yield element.get("data-panel"), box
 
 
-def _overflowing_fields(panel) -> list[str]:
-    """Fields whose boxes reach beyond the panel's content area, or under its pinned footer.
+def _overflowing_fields(panel, page_height: float) -> list[str]:
+    """Fields whose boxes reach beyond the panel's content area, or under its pinned parts.
 
-    Absolutely positioned fields (a footer pinned to the bottom) may use the panel's padding
-    down to the printer-safe margin.
+    Pinned (absolutely positioned) parts, such as a footer or a commune's slot, may use the
+    panel's padding, but not the strip along the paper's edge that printers cannot reach.
     """
-    safe = SAFE_MARGIN_MM * PX_PER_MM
     left, right = panel.content_box_x(), panel.content_box_x() + panel.width
     flow_bottom = panel.content_box_y() + panel.height
-    pinned_bottom = panel.position_y + panel.margin_height() - safe
+    pinned_bottom = min(panel.position_y + panel.margin_height(), page_height - SAFE_MARGIN_MM * PX_PER_MM)
     seen: set[int] = set()  # the panel itself is positioned; only its descendants can be pinned
     fields = [field for child in panel.children for field in _fields(child, False, seen)]
     for box, _, pinned in fields:
