@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import RenderCache
 from .errors import ContentError, ContentErrors
 from .load import REGISTRY_FILE, load_content
 from .plan import BuildPlan, SitePlan, plan_build, print_batches
@@ -22,6 +23,7 @@ from .write import Output, replace_file
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_THEME = PROJECT_ROOT / "theme"
+CACHE_DIR = ".cache"
 
 
 @dataclass
@@ -31,6 +33,11 @@ class BuildOptions:
     out: Path = Path("site")
     province: str | None = None
     theme: Path = DEFAULT_THEME
+    use_cache: bool = True  # reuse PDFs rendered before from the same input (.cache/ beside site_config.yml)
+
+    @property
+    def cache_dir(self) -> Path | None:
+        return self.config.parent / CACHE_DIR if self.use_cache else None
 
 
 @dataclass
@@ -38,6 +45,8 @@ class BuildReport:
     files: int
     pages: int
     seconds: float
+    pdfs: int = 0
+    pdfs_rendered: int = 0  # layouts WeasyPrint ran; the rest came from the cache
 
 
 def log_to_stderr(message: str) -> None:
@@ -61,7 +70,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = log_to_stderr
     plan = plan_build(site, options.province)
     progress(f"Building {len(plan.sites) - 1} province site(s) and the national page into {options.out}")
 
-    printer = PrintRenderer(options.theme, site.config, site.assets)
+    printer = PrintRenderer(options.theme, site.config, site.assets, RenderCache(options.cache_dir))
     with Output(options.out) as output:
         for number, site_plan in enumerate(plan.sites, start=1):
             site_started = time.perf_counter()
@@ -80,7 +89,13 @@ def build(options: BuildOptions, progress: Callable[[str], None] = log_to_stderr
         progress(f"  {len(site.short_links.new)} new short code(s) recorded in {options.content / REGISTRY_FILE}")
 
     pages = sum(len(s.pages) for s in plan.sites)
-    return BuildReport(files=len(manifest["files"]), pages=pages, seconds=time.perf_counter() - started)
+    return BuildReport(
+        files=len(manifest["files"]),
+        pages=pages,
+        seconds=time.perf_counter() - started,
+        pdfs=sum(len(s.prints) for s in plan.sites),
+        pdfs_rendered=printer.renders,
+    )
 
 
 def write_site(site_plan: SitePlan, site: Site, theme: Path, output: Output) -> None:

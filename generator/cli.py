@@ -34,6 +34,9 @@ def parser() -> argparse.ArgumentParser:
     content_options(build_cmd)
     build_cmd.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
     build_cmd.add_argument("--province", metavar="SLUG", help="build only this province (and the national page)")
+    build_cmd.add_argument(
+        "--no-cache", action="store_true", help="render every PDF again instead of reusing unchanged ones from .cache/"
+    )
 
     check_cmd = commands.add_parser("check", help="validate content only")
     content_options(check_cmd)
@@ -68,9 +71,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_build(args) -> int:
-    options = BuildOptions(content=args.content, config=args.config, out=args.out, province=args.province)
+    options = BuildOptions(
+        content=args.content, config=args.config, out=args.out, province=args.province, use_cache=not args.no_cache
+    )
     report = build(options)
-    print(f"Built {report.pages} pages ({report.files} files) into {display_path(args.out)} in {report.seconds:.1f} s")
+    print(
+        f"Built {report.pages} pages and {report.pdfs} PDFs ({report.files} files) into {display_path(args.out)} "
+        f"in {report.seconds:.1f} s ({report.pdfs_rendered} PDF layouts run, the rest unchanged)"
+    )
     return EXIT_OK
 
 

@@ -24,6 +24,7 @@ from pypdf import PdfReader, PdfWriter
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from ..cache import RenderCache, digest
 from ..links import ContentLink, resolve_links
 from ..load import Asset
 from ..models import SiteConfig
@@ -45,6 +46,7 @@ MIN_MODULE_MM = 0.5
 MIN_GRAY_CONTRAST = 4.5
 SHRINK_STEPS = (1.0, 0.93, 0.86)  # the smallest is the minimum text size: 86 % of the design size
 PX_PER_MM = 96 / 25.4
+_RENDERER_VERSION = "1"  # bump when a change here alters the PDFs for the same input
 SAFE_MARGIN_MM = 4  # most printers cannot print closer to the paper's edge
 
 
@@ -116,14 +118,17 @@ def _covered_characters() -> frozenset[int]:
 class PrintRenderer:
     """Renders PrintJobs to PDF bytes with one font configuration and template set."""
 
-    def __init__(self, theme: Path, config: SiteConfig, assets: dict[str, Asset]):
+    def __init__(self, theme: Path, config: SiteConfig, assets: dict[str, Asset], cache: RenderCache | None = None):
         self.templates = theme / "print"
         self.config = config
         self.assets = assets
+        self.cache = cache or RenderCache(None)
+        self.renders = 0  # WeasyPrint layouts actually run, for tests and benchmarks
         self.env = environment(self.templates)
         self.font_config = FontConfiguration()
+        self._css = (self.templates / "print.css").read_text("utf-8")
         self.stylesheet = weasyprint.CSS(
-            string=(self.templates / "print.css").read_text("utf-8"),
+            string=self._css,
             font_config=self.font_config,
             url_fetcher=_Fetcher(assets, "print.css"),
         )
@@ -156,9 +161,13 @@ class PrintRenderer:
 
     def render(self, job: PrintJob) -> Rendered:
         """The PDF for one job, shrinking text step by step until it fits; PrintError if it never does."""
+        key = self._key(job, "single")
+        cached = self._cached(key)
+        if cached:
+            return cached
         document, scale = self._laid_out(job, "all")
         self._check_print_quality(document.pages, job)
-        return Rendered(document.write_pdf(), scale)
+        return self._store(key, Rendered(document.write_pdf(), scale))
 
     def render_communes(self, jobs: list[PrintJob]) -> dict[str, Rendered]:
         """One leaflet for many communes: the shared layer is laid out once, then each commune's own
@@ -167,20 +176,44 @@ class PrintRenderer:
         All jobs share guide, province and format. A commune whose own text needs a smaller size
         than the shared layer is rendered on its own.
         """
-        shared, scale = self._laid_out(jobs[0], "shared")
+        keys = {job.path: self._key(job, "layered") for job in jobs}
+        results: dict[str, Rendered] = {}
+        for job in jobs:
+            cached = self._cached(keys[job.path])
+            if cached:
+                results[job.path] = cached
+        todo = [job for job in jobs if job.path not in results]
+        if not todo:
+            return results
+        shared, scale = self._laid_out(todo[0], "shared")
         base = shared.write_pdf()
         pages = len(shared.pages)
-        layers = self._document(self._batch_html(jobs, scale), jobs[0])
+        layers = self._document(self._batch_html(todo, scale), todo[0])
         overlay = PdfReader(io.BytesIO(layers.write_pdf()))
-        results: dict[str, Rendered] = {}
-        for index, job in enumerate(jobs):
+        for index, job in enumerate(todo):
             own = layers.pages[index * pages : (index + 1) * pages]
             if len(own) != pages or self._fit_problems(own, job):
-                results[job.path] = self.render(job)
+                results[job.path] = self._store(keys[job.path], self.render(job))
                 continue
             self._check_print_quality(own, job)
-            results[job.path] = Rendered(_stamp(base, overlay, index * pages, pages), scale)
+            rendered = Rendered(_stamp(base, overlay, index * pages, pages), scale)
+            results[job.path] = self._store(keys[job.path], rendered)
         return results
+
+    def _key(self, job: PrintJob, method: str) -> str:
+        fonts = [f"{path}:{path.stat().st_size}" for path in FONT_FILES.values() if path.exists()]
+        return digest(_RENDERER_VERSION, weasyprint.__version__, method, self._css, *fonts, self.html(job, 1.0, "all"))
+
+    def _cached(self, key: str) -> Rendered | None:
+        for scale in SHRINK_STEPS:
+            data = self.cache.get("print", key, f".{round(scale * 100)}.pdf")
+            if data is not None:
+                return Rendered(data, scale)
+        return None
+
+    def _store(self, key: str, rendered: Rendered) -> Rendered:
+        self.cache.put("print", key, f".{round(rendered.scale * 100)}.pdf", rendered.pdf)
+        return rendered
 
     def _laid_out(self, job: PrintJob, part: str):
         problems: list[str] = []
@@ -194,6 +227,7 @@ class PrintRenderer:
 
     def _document(self, html: str, job: PrintJob):
         self._check_glyphs(html, job)
+        self.renders += 1
         try:
             return weasyprint.HTML(string=html, url_fetcher=_Fetcher(self.assets, job.path)).render(
                 stylesheets=[self.stylesheet], font_config=self.font_config
