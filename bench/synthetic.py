@@ -798,7 +798,9 @@ def volunteer_team(rng: random.Random, kind: str, place: str) -> dict[str, Any]:
     }
 
 
-def province(rng: random.Random, p: ProvinceName, communes: int, featured: list[str]) -> dict[str, Any]:
+def province(
+    rng: random.Random, p: ProvinceName, communes: int, featured: list[str], commune_leaflets: bool = False
+) -> dict[str, Any]:
     title = f"{p.kind} {p.name}"
     data: dict[str, Any] = {"slug": p.slug, "name": p.name, "kind": p.kind}
     if p.former:
@@ -829,6 +831,9 @@ def province(rng: random.Random, p: ProvinceName, communes: int, featured: list[
     }
     taken: set[str] = set()
     data["communes"] = [commune(rng, taken, p.name) for _ in range(communes)]
+    if commune_leaflets:  # every commune asks for its own leaflet of the province's first featured guide
+        for item in data["communes"]:
+            item["print_guides"] = featured[:1]
     data["featured_guides"] = featured
     data["last_reviewed"] = day(rng)
     data["source_url"] = NATIONAL_PORTAL
@@ -1061,6 +1066,7 @@ def site_config(default_province: str) -> dict[str, Any]:
         "allowed_domains": ["dichvucong.gov.vn", "gov.vn", "vneid.gov.vn"],
         "national_hotline": {"name": "Tổng đài hỗ trợ Cổng Dịch vụ công quốc gia", "number": "1800 1096"},
         "sample_content": True,
+        "print_batch": "Đợt thử nghiệm",
     }
 
 
@@ -1093,6 +1099,7 @@ def write_synthetic(
     *,
     seed: int = SEED,
     total_communes: int | None = None,
+    commune_leaflets: bool = False,
 ) -> None:
     """Write out/site_config.yml and out/content/ with the given numbers of items.
 
@@ -1115,7 +1122,7 @@ def write_synthetic(
         dump(content / "faqs" / f"{group['slug']}.yml", group)
     for p, count in zip(names, commune_counts(provinces, communes, total_communes), strict=True):
         featured = rng.sample(sorted(everywhere), k=min(len(everywhere), rng.randint(4, 6)))
-        dump(content / "provinces" / f"{p.slug}.yml", province(rng, p, count, featured))
+        dump(content / "provinces" / f"{p.slug}.yml", province(rng, p, count, featured, commune_leaflets))
     dump(out / "site_config.yml", site_config(slugs[0]))
 
 
@@ -1126,6 +1133,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--communes", type=int, default=5, help="communes per province")
     parser.add_argument("--total-communes", type=int, help="communes in all, spread over provinces (e.g. 3321)")
     parser.add_argument("--faqs", type=int, default=20, help="questions in content/faqs, five per group")
+    parser.add_argument("--commune-leaflets", action="store_true", help="every commune asks for its own leaflet")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
@@ -1137,6 +1145,7 @@ def main(argv: list[str] | None = None) -> int:
         args.faqs,
         seed=args.seed,
         total_communes=args.total_communes,
+        commune_leaflets=args.commune_leaflets,
     )
     print(f"Wrote {args.out}/site_config.yml and {args.out}/content", file=sys.stderr)
     return 0

@@ -10,9 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import markdown as python_markdown
 
 _LINK = re.compile(r"\]\((?P<scheme>guide|faq):(?P<name>[^)\s#]*)(?P<anchor>#[^)\s]*)?\)")
-_WEB_LINK = re.compile(r"\]\((?P<a>[a-zA-Z][a-zA-Z0-9+.-]*://[^)\s]+)|<(?P<b>[a-zA-Z][a-zA-Z0-9+.-]*://[^>\s]+)>")
+MARKDOWN_EXTENSIONS = ("admonition", "attr_list", "tables")
+_LOCAL_SCHEMES = {"guide", "faq", "tel"}
 _RELATIVE_MD = re.compile(r"\]\((?![a-z][a-z0-9+.-]*:|#|/)(?P<target>[^)\s]+\.md(?:#[^)\s]*)?)\)")
 
 
@@ -28,8 +33,27 @@ def content_links(markdown: str) -> list[ContentLink]:
 
 
 def web_links(markdown: str) -> list[str]:
-    """Absolute links ([text](https://...) and <https://...>), which may end up printed on paper."""
-    return [m["a"] or m["b"] for m in _WEB_LINK.finditer(markdown)]
+    """Every address a reader can follow or the page loads from outside: href and src of the
+    HTML the Markdown becomes (inline, reference and autolinks, raw HTML), except guide:, faq:,
+    tel: and links inside the page. Scheme-relative addresses (//host/...) count as outside."""
+    collector = _Addresses()
+    collector.feed(python_markdown.markdown(markdown, extensions=list(MARKDOWN_EXTENSIONS)))
+    links = []
+    for address in collector.addresses:
+        parts = urlsplit(address.strip())
+        if parts.scheme.lower() in _LOCAL_SCHEMES or not (parts.scheme or address.strip().startswith("//")):
+            continue
+        links.append(address.strip())
+    return links
+
+
+class _Addresses(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.addresses: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.addresses += [value for name, value in attrs if name in ("href", "src") and value]
 
 
 def relative_page_links(markdown: str) -> list[str]:

@@ -18,7 +18,6 @@ from pydantic import (
     HttpUrl,
     StringConstraints,
     field_validator,
-    model_validator,
 )
 
 from .text import SLUG_PATTERN
@@ -48,7 +47,7 @@ def _vnd_amount(value: object) -> object:
 
 
 Vnd = Annotated[int, BeforeValidator(_vnd_amount), Field(ge=0)]
-SHORT_CODE_MAX = 6  # characters of a short-link code: serials up to 32^5, about 33 million
+SHORT_CODE_MAX = 6  # a short-link code and its closing slash: serials up to 31^4, 923,521 codes
 QR_V4_M_BYTES = 62  # what a version-4 QR code holds at error correction M, in byte mode
 Channel = Literal["trực tuyến", "trực tiếp", "bưu chính"]
 ServiceLevel = Literal["toàn trình", "một phần"]
@@ -281,17 +280,18 @@ class SiteConfig(Model):
         description="Tên đợt in tài liệu, ghi cùng mỗi mã QR mới, ví dụ: Đợt 1 – tháng 11/2026", max_length=40
     )
 
-    @model_validator(mode="after")
-    def _base_url_without_query(self) -> SiteConfig:
-        if self.base_url.query or self.base_url.fragment:
+    @field_validator("base_url")
+    @classmethod
+    def _base_url_fits_a_printed_qr_code(cls, url: HttpUrl) -> HttpUrl:
+        if url.query or url.fragment:
             raise ValueError("base_url must not have a query or fragment")
-        longest = len(f"{self.base}/q/") + SHORT_CODE_MAX
+        longest = len(f"{str(url).rstrip('/')}/q/") + SHORT_CODE_MAX
         if longest > QR_V4_M_BYTES:
             raise ValueError(
                 f"base_url is too long for printed QR codes: short links would take {longest} characters, "
                 f"and a QR code that scans reliably from paper (version 4, level M) holds {QR_V4_M_BYTES}"
             )
-        return self
+        return url
 
     def allows_host(self, host: str) -> bool:
         """Exact domain or a subdomain of an allowed domain; the site's own host always."""
@@ -315,6 +315,11 @@ class ShortLink(Model):
     province: Slug
     commune: Slug | None = None
     batch: Text = Field(description="Đợt in đã cấp mã")
+    retired: Text | None = Field(
+        None,
+        description="Lý do hướng dẫn không còn áp dụng ở tỉnh này (ví dụ: thủ tục đã bãi bỏ). "
+        "Mã vẫn hoạt động: dẫn về danh sách hướng dẫn của tỉnh, kèm lý do",
+    )
 
 
 class ShortLinkRegistry(Model):

@@ -73,13 +73,13 @@ class QrCode:
     """A printed QR code: the permanent short link it encodes."""
 
     code: str
-    url: str  # <base_url>/q/<code>
-    display: str  # the same without https://, printed under the code
+    url: str  # <base_url>/q/<code>/: the folder's own address, served without a redirect
+    display: str  # <base_url>/q/<code> without https://, printed under the code for typing
 
     @classmethod
     def of(cls, code: str, base: str) -> QrCode:
-        url = f"{base}/{SHORT_LINK_DIR}/{code}"
-        return cls(code, url, url.removeprefix("https://"))
+        address = f"{base}/{SHORT_LINK_DIR}/{code}"
+        return cls(code, f"{address}/", address.removeprefix("https://"))
 
 
 @dataclass(frozen=True)
@@ -122,12 +122,13 @@ class ShortLinkPage:
 
     path: str
     code: str
-    target: str  # the guide page, relative to the output root
+    target: str  # the guide page (or the province's guide list if retired), relative to the output root
     guide_title: str
     province_name: str
     commune_name: str | None
     batch: str
     province: str
+    retired: str | None = None  # why the guide no longer applies; the code still leads somewhere useful
 
 
 @dataclass
@@ -198,23 +199,25 @@ def plan_build(site: Site, only_province: str | None = None) -> BuildPlan:
 def plan_short_link_pages(site: Site, provinces: set[str]) -> list[ShortLinkPage]:
     """A page for every code ever issued whose guide is in this build, leading to the guide today."""
     names = {p.slug: p for p in site.provinces}
-    titles = {g.slug: g.title for g in site.guides}
+    titles = {g.slug: g.title for g in site.guides} | {old: g.title for g in site.guides for old in g.former_slugs}
     pages = []
     for issued in site.short_links.all():
         if issued.province not in provinces:
             continue
         province = names[issued.province]
         communes = {c.slug: c.name for c in province.communes}
+        guide = issued.guide or issued.link.guide
         pages.append(
             ShortLinkPage(
                 path=f"{SHORT_LINK_DIR}/{issued.code}/index.html",
                 code=issued.code,
-                target=f"{issued.province}/{GUIDES_DIR}/{issued.guide}/",
-                guide_title=titles[issued.guide],
+                target=f"{issued.province}/{GUIDES_DIR}/" + (f"{issued.guide}/" if issued.guide else ""),
+                guide_title=titles.get(guide, guide),
                 province_name=province.name,
                 commune_name=communes.get(issued.link.commune or ""),
                 batch=issued.link.batch,
                 province=issued.province,
+                retired=issued.link.retired,
             )
         )
     return pages
@@ -349,7 +352,8 @@ def plan_print(
         prints += [job(fmt, [one], None, where) for fmt in (*LEAFLET_FORMATS, "guide-a4")]
         qr_images.append(QrImage(f"{where}/ma-qr", one.qr, province.slug))
     poster_guides = (featured or guides)[:POSTER_MAX_GUIDES]
-    prints += [job(fmt, [item(g, None) for g in poster_guides], None, folder) for fmt in POSTER_FORMATS]
+    if poster_guides:
+        prints += [job(fmt, [item(g, None) for g in poster_guides], None, folder) for fmt in POSTER_FORMATS]
 
     by_slug = {g.slug: g for g in guides}
     for commune in province.communes:
@@ -385,11 +389,11 @@ def _by_field(guides: list[GuideInProvince]) -> list[tuple[str, list[GuideInProv
 
 
 def print_batches(prints: list[PrintJob]) -> list[list[PrintJob]]:
-    """Jobs that can share one layout: a leaflet of the same guide and format for several communes."""
+    """Jobs that can share one layout: a leaflet of the same guide, province and format for several communes."""
     batches: dict[tuple, list[PrintJob]] = {}
     for job in prints:
         if job.commune is not None and job.format in LEAFLET_FORMATS:
-            key: tuple = (job.format, job.items[0].guide.slug)
+            key: tuple = (job.province.slug, job.format, job.items[0].guide.slug)
         else:
             key = (job.path,)
         batches.setdefault(key, []).append(job)

@@ -2,9 +2,9 @@
 
 A code is issued once for a (guide, province[, commune]) and recorded in the
 committed registry `content/short-links.yml`. Codes are serial numbers written
-in Crockford's base-32 alphabet (no i, l, o, u, so nothing is misread on paper)
-plus one check character, so the "check a leaflet" page can tell a typo from a
-code we never printed. Because codes are serial, `issued` tells how many exist
+in base 31 with the first 31 characters of Crockford's alphabet (no i, l, o, u, so
+nothing is misread on paper) plus one check character, so the "check a leaflet"
+page can tell a typo from a code we never printed. Because codes are serial, `issued` tells how many exist
 and a deleted line is found and named.
 """
 
@@ -16,16 +16,17 @@ from .errors import ContentError
 from .load import Document
 from .models import Guide, Province, ShortLink, ShortLinkRegistry
 
-ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+# Base 31, a prime: with weights 1, 2, 3… every single wrong character and every swap of two
+# neighbours changes the check character (Crockford's 32nd character, z, is left out for that).
+ALPHABET = "0123456789abcdefghjkmnpqrstvwxy"
 _MIN_DIGITS = 3
-_CHECK_MODULUS = 31  # prime, so every single-character change alters the check character
 
 
 def encode(serial: int) -> str:
-    """1 -> '0015': the serial in base 32 (at least three digits) and a check character."""
+    """1 -> '0013': the serial in base 31 (at least three digits) and a check character."""
     digits = ""
     while serial:
-        serial, rest = divmod(serial, 32)
+        serial, rest = divmod(serial, len(ALPHABET))
         digits = ALPHABET[rest] + digits
     digits = digits.rjust(_MIN_DIGITS, "0")
     return digits + _check_character(digits)
@@ -41,7 +42,7 @@ def decode(code: str) -> int | None:
         return None
     serial = 0
     for ch in digits:
-        serial = serial * 32 + ALPHABET.index(ch)
+        serial = serial * len(ALPHABET) + ALPHABET.index(ch)
     return serial
 
 
@@ -51,7 +52,7 @@ def normalise(code: str) -> str:
 
 def _check_character(digits: str) -> str:
     total = sum((position + 1) * ALPHABET.index(ch) for position, ch in enumerate(digits))
-    return ALPHABET[total % _CHECK_MODULUS]
+    return ALPHABET[total % len(ALPHABET)]
 
 
 Key = tuple[str, str, str | None]  # (guide slug, province slug, commune slug or None)
@@ -62,7 +63,7 @@ class Issued:
     """A short link as the build uses it: its code and the guide page it leads to today."""
 
     link: ShortLink
-    guide: str  # current guide slug
+    guide: str | None  # current guide slug; None when the code is retired
     province: str  # current province slug
 
     @property
@@ -80,6 +81,8 @@ class ShortLinks:
         self.new: list[ShortLink] = []
         self._by_key: dict[Key, Issued] = {}
         for issued in sorted(resolved.values(), key=lambda i: decode(i.code) or 0):
+            if issued.link.retired:  # a guide published again gets a new code
+                continue
             exact = (issued.link.guide, issued.link.province, issued.link.commune)
             current = (issued.guide, issued.province, issued.link.commune)
             self._by_key[exact] = issued
@@ -141,21 +144,25 @@ def resolve(
                 f"printed code {link.code!r} leads to province {link.province!r}, which no longer exists; "
                 "list it under `former:` of the province it became part of",
             )
+            continue
+        if link.retired:
+            resolved[link.code] = Issued(link, None, province)
+            continue
         if guide is None:
             error(
                 index,
                 "guide",
                 f"printed code {link.code!r} leads to guide {link.guide!r}, which no longer exists; "
-                "if the guide was renamed, add the old slug to its `former_slugs`",
+                "if the guide was renamed, add the old slug to its `former_slugs`; "
+                f"if it was withdrawn, add `retired: <lý do>` to this line",
             )
-        if province is None or guide is None:
             continue
         if province not in applies.get(guide, set()):
             error(
                 index,
                 "guide",
                 f"printed code {link.code!r} leads to guide {guide!r} in {province!r}, "
-                "but that guide is not published there",
+                "but that guide is not published there; if it was withdrawn there, add `retired: <lý do>` to this line",
             )
             continue
         resolved[link.code] = Issued(link, guide, province)
@@ -177,6 +184,7 @@ def registry_yaml(registry: ShortLinkRegistry) -> str:
         "# Sổ đăng ký mã QR. Lệnh build tự ghi thêm mã mới khi có tờ rơi mới.",
         "# Mỗi mã đã in trên giấy phải luôn dẫn đến đúng hướng dẫn: không xoá, không sửa dòng nào.",
         "# Khi đổi mã (slug) của hướng dẫn, ghi mã cũ vào former_slugs của hướng dẫn đó.",
+        "# Khi ngừng một hướng dẫn ở một tỉnh, thêm retired: \"<lý do>\" vào dòng của mã đó.",
         f"issued: {registry.issued}",
         "links:" if registry.links else "links: []",
     ]
@@ -185,6 +193,8 @@ def registry_yaml(registry: ShortLinkRegistry) -> str:
         if link.commune:
             fields.append(f"commune: {link.commune}")
         fields.append(f"batch: {_quoted(link.batch)}")
+        if link.retired:
+            fields.append(f"retired: {_quoted(link.retired)}")
         lines.append("  - {" + ", ".join(fields) + "}")
     return "\n".join(lines) + "\n"
 

@@ -288,6 +288,9 @@ def _allow_list_errors(parsed, config: SiteConfig, config_name: str) -> list[Con
             for name in ("body", "tip", "warning"):
                 for url in web_links(getattr(step, name) or ""):
                     errors += _off_list(doc, ("steps", i, name), url, config, config_name)
+        for i, faq in enumerate(guide.faqs):
+            for url in web_links(faq.answer):
+                errors += _off_list(doc, ("faqs", i, "answer"), url, config, config_name)
     for doc, province in parsed["provinces"]:
         for i, portal in enumerate(province.portals):
             errors += _off_list(doc, ("portals", i, "url"), portal.url, config, config_name)
