@@ -34,6 +34,7 @@ class BuildOptions:
     province: str | None = None
     theme: Path = DEFAULT_THEME
     use_cache: bool = True  # reuse PDFs rendered before from the same input (.cache/ beside site_config.yml)
+    skip_print: bool = False  # pages, QR images and short links only: a quick preview, not for publishing
 
     @property
     def cache_dir(self) -> Path | None:
@@ -75,11 +76,12 @@ def build(options: BuildOptions, progress: Callable[[str], None] = log_to_stderr
         for number, site_plan in enumerate(plan.sites, start=1):
             site_started = time.perf_counter()
             write_site(site_plan, site, options.theme, output)
-            write_print(site_plan, printer, output)
+            write_print(site_plan, printer, output, options.skip_print)
             name = site_plan.prefix or "national page"
+            pdfs = 0 if options.skip_print else len(site_plan.prints)
             progress(
                 f"  [{number}/{len(plan.sites)}] {name}: {len(site_plan.pages)} pages, "
-                f"{len(site_plan.prints)} PDFs in {time.perf_counter() - site_started:.1f} s"
+                f"{pdfs} PDFs in {time.perf_counter() - site_started:.1f} s"
             )
         write_redirects(plan, site, options.theme, output)
         manifest = output.commit()
@@ -93,7 +95,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = log_to_stderr
         files=len(manifest["files"]),
         pages=pages,
         seconds=time.perf_counter() - started,
-        pdfs=sum(len(s.prints) for s in plan.sites),
+        pdfs=0 if options.skip_print else sum(len(s.prints) for s in plan.sites),
         pdfs_rendered=printer.renders,
     )
 
@@ -117,10 +119,10 @@ def write_site(site_plan: SitePlan, site: Site, theme: Path, output: Output) -> 
         output.record(_join(site_plan.prefix, asset.name), "image", province, f"content/{asset.name}")
 
 
-def write_print(site_plan: SitePlan, printer: PrintRenderer, output: Output) -> None:
+def write_print(site_plan: SitePlan, printer: PrintRenderer, output: Output, skip_pdfs: bool = False) -> None:
     """Leaflets, posters, full guides and QR images of one province; every misfit reported at once."""
     errors = []
-    for batch in print_batches(site_plan.prints):
+    for batch in [] if skip_pdfs else print_batches(site_plan.prints):
         try:
             rendered = printer.render_communes(batch) if len(batch) > 1 else {batch[0].path: printer.render(batch[0])}
         except PrintError as exc:

@@ -37,6 +37,13 @@ def parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--no-cache", action="store_true", help="render every PDF again instead of reusing unchanged ones from .cache/"
     )
+    build_cmd.add_argument(
+        "--skip",
+        choices=["print"],
+        action="append",
+        default=[],
+        help="leave out the PDFs (a quick preview, not for publishing)",
+    )
 
     check_cmd = commands.add_parser("check", help="validate content only")
     content_options(check_cmd)
@@ -72,7 +79,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_build(args) -> int:
     options = BuildOptions(
-        content=args.content, config=args.config, out=args.out, province=args.province, use_cache=not args.no_cache
+        content=args.content,
+        config=args.config,
+        out=args.out,
+        province=args.province,
+        use_cache=not args.no_cache,
+        skip_print="print" in args.skip,
     )
     report = build(options)
     print(

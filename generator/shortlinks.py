@@ -184,7 +184,7 @@ def registry_yaml(registry: ShortLinkRegistry) -> str:
         "# Sổ đăng ký mã QR. Lệnh build tự ghi thêm mã mới khi có tờ rơi mới.",
         "# Mỗi mã đã in trên giấy phải luôn dẫn đến đúng hướng dẫn: không xoá, không sửa dòng nào.",
         "# Khi đổi mã (slug) của hướng dẫn, ghi mã cũ vào former_slugs của hướng dẫn đó.",
-        "# Khi ngừng một hướng dẫn ở một tỉnh, thêm retired: \"<lý do>\" vào dòng của mã đó.",
+        '# Khi ngừng một hướng dẫn ở một tỉnh, thêm retired: "<lý do>" vào dòng của mã đó.',
         f"issued: {registry.issued}",
         "links:" if registry.links else "links: []",
     ]

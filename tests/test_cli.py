@@ -48,6 +48,21 @@ def test_build_one_province_builds_it_and_the_national_page_only(run, mini, tmp_
 
 
 @pytest.mark.slow
+def test_build_skip_print_leaves_out_the_pdfs_only(run, mini, tmp_path):
+    out = tmp_path / "out"
+    result = run(mini, "build", "--skip", "print", "--out", str(out))
+    assert result.code == 0, result.err
+    assert "and 0 PDFs" in result.out
+    kinds = {entry["kind"] for entry in json.loads((out / "manifest.json").read_text("utf-8"))["files"]}
+    assert "print" not in kinds and {"page", "qr-png", "qr-svg", "short-link"} <= kinds
+    assert not list(out.rglob("*.pdf"))
+
+    full = run(mini, "build", "--out", str(out))
+    assert full.code == 0, full.err
+    assert list(out.rglob("*.pdf"))
+
+
+@pytest.mark.slow
 def test_province_override_replaces_fee_and_adds_note(run, mini, tmp_path):
     out = tmp_path / "out"
     assert run(mini, "build", "--out", str(out)).code == 0
