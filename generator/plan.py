@@ -12,6 +12,7 @@ from typing import Any
 
 from .load import Asset
 from .models import Commune, Guide, Province
+from .shortlinks import encode
 from .text import sort_key
 from .validate import Site
 
@@ -224,7 +225,7 @@ def plan_short_link_pages(site: Site, provinces: set[str]) -> list[ShortLinkPage
 
 
 def plan_landing(site: Site) -> SitePlan:
-    context = {"provinces": site.provinces, "config": site.config, "check_page": CHECK_PAGE}
+    context = {"provinces": site.provinces, "config": site.config, "check_page": CHECK_PAGE, "example_code": encode(1)}
     pages = [
         Page("index.md", "landing.md.j2", site.config.site_name, "landing", None, context),
         Page(CHECK_PAGE, "check-leaflet.md.j2", "Kiểm tra tờ rơi", "check-leaflet", None, context),

@@ -537,7 +537,8 @@ def test_a_step_list_somewhat_too_long_for_the_a6_card_is_reported(run, mini, tm
     lines = report_lines(result, f"{GUIDE_A}: tinh-a/in/tam-tru/the-a6.pdf: ")
     assert lines == [
         f"text does not fit even at {round(SHRINK_STEPS[-1] * 100)}% size: "
-        "page 2, panel “mặt sau”: field steps runs past the panel. Shorten it."
+        "page 2, panel “mặt sau”: field steps runs past the panel; "
+        "page 2, panel “mặt sau”: field hotlines runs past the panel. Shorten it."
     ]
     assert not (tmp_path / "out").exists()
 
