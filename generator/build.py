@@ -12,7 +12,8 @@ from .cache import RenderCache
 from .errors import ContentError, ContentErrors
 from .load import REGISTRY_FILE, load_content
 from .plan import BuildPlan, SitePlan, plan_build, print_batches
-from .render import qr
+from .render import qr, scene
+from .render.images import ImageError, ImageRenderer
 from .render.pages import render_pages
 from .render.print import PrintError, PrintRenderer
 from .render.redirects import render_redirect, render_short_link
@@ -48,6 +49,8 @@ class BuildReport:
     seconds: float
     pdfs: int = 0
     pdfs_rendered: int = 0  # layouts WeasyPrint ran; the rest came from the cache
+    images: int = 0
+    images_rendered: int = 0  # pictures drawn (step pictures, cards, results charts); the rest came from the cache
 
 
 def log_to_stderr(message: str) -> None:
@@ -71,14 +74,17 @@ def build(options: BuildOptions, progress: Callable[[str], None] = log_to_stderr
     plan = plan_build(site, options.province)
     progress(f"Building {len(plan.sites) - 1} province site(s) and the national page into {options.out}")
 
-    printer = PrintRenderer(options.theme, site.config, site.assets, RenderCache(options.cache_dir))
+    cache = RenderCache(options.cache_dir)
+    printer = PrintRenderer(options.theme, site.config, site.assets, cache)
+    pictures = ImageRenderer(site.config, cache)
     with Output(options.out) as output:
         for number, site_plan in enumerate(plan.sites, start=1):
             site_started = time.perf_counter()
             write_site(site_plan, site, options.theme, output)
             write_print(site_plan, printer, output, options.skip_print)
+            write_images(site_plan, pictures, output, printer, options.skip_print)
             name = site_plan.prefix or "national page"
-            pdfs = 0 if options.skip_print else len(site_plan.prints)
+            pdfs = 0 if options.skip_print else len(site_plan.prints) + len(site_plan.chart_prints)
             progress(
                 f"  [{number}/{len(plan.sites)}] {name}: {len(site_plan.pages)} pages, "
                 f"{pdfs} PDFs in {time.perf_counter() - site_started:.1f} s"
@@ -95,8 +101,10 @@ def build(options: BuildOptions, progress: Callable[[str], None] = log_to_stderr
         files=len(manifest["files"]),
         pages=pages,
         seconds=time.perf_counter() - started,
-        pdfs=0 if options.skip_print else sum(len(s.prints) for s in plan.sites),
+        pdfs=0 if options.skip_print else sum(len(s.prints) + len(s.chart_prints) for s in plan.sites),
         pdfs_rendered=printer.renders,
+        images=sum(len(s.images) + (s.card is not None) + len(s.charts) for s in plan.sites),
+        images_rendered=pictures.renders,
     )
 
 
@@ -136,6 +144,51 @@ def write_print(site_plan: SitePlan, printer: PrintRenderer, output: Output, ski
     for image in site_plan.qr_images:
         output.write(f"{image.path}.png", qr.png(image.qr.url), "qr-png", image.province, None, (image.qr.url,))
         output.write(f"{image.path}.svg", qr.svg(image.qr.url), "qr-svg", image.province, None, (image.qr.url,))
+
+
+def write_images(
+    site_plan: SitePlan,
+    pictures: ImageRenderer,
+    output: Output,
+    printer: PrintRenderer | None = None,
+    skip_pdfs: bool = False,
+) -> None:
+    """Step infographics (PNG and SVG in every size), the site's share card, and the results charts
+    with their print file per period; every misfit reported at once."""
+    errors = []
+    jobs = [*site_plan.images, *([site_plan.card] if site_plan.card else [])]
+    for job in jobs:
+        try:
+            png, svg = pictures.render(job)
+        except ImageError as exc:
+            errors.append(ContentError(job.source or "", None, "", str(exc)))
+            continue
+        province = job.province.slug if job.province else None
+        qr = (job.qr.url,) if job.qr else ()
+        output.write(f"{job.path}.png", png, "image-png", province, job.source, qr)
+        output.write(f"{job.path}.svg", svg, "image-svg", province, job.source, qr)
+    failed = set()
+    for chart in site_plan.charts:
+        try:
+            png, svg = pictures.render(chart)
+        except ImageError as exc:
+            errors.append(ContentError(chart.source, None, exc.field, str(exc)))
+            failed.add(chart.path)
+            continue
+        output.write(f"{chart.path}.png", png, "chart-png", chart.province.slug, chart.source)
+        output.write(f"{chart.path}.svg", svg, "chart-svg", chart.province.slug, chart.source)
+    for paper in [] if skip_pdfs or printer is None else site_plan.chart_prints:
+        if any(chart.path in failed for chart in paper.charts):
+            continue  # already reported
+        svgs = [scene.svg(pictures.scene(chart), embed_font=False) for chart in paper.charts]
+        try:
+            pdf = printer.pictures_pdf(svgs, paper.path, paper.title)
+        except PrintError as exc:
+            errors.append(ContentError(paper.source, None, "", str(exc)))
+            continue
+        output.write(paper.path, pdf, "print", paper.province.slug, paper.source)
+    if errors:
+        raise ContentErrors(errors)
 
 
 def write_redirects(plan: BuildPlan, site: Site, theme: Path, output: Output) -> None:

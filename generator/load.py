@@ -4,10 +4,15 @@ YAML is parsed to a node tree and converted by hand, so that every value keeps
 the line it came from, scalars stay text until the typed model decides what
 they are (a commune called "NO" stays "NO", "0123" stays "0123"), and the
 YAML features content never needs (tags, aliases, duplicate keys) are errors.
+Outreach results (content/results/*.csv) are tables saved from Excel: each row
+becomes a dict of column -> text, checked and summed later by results.py.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +23,7 @@ from .errors import ContentError, ContentErrors, display_path, format_loc
 from .text import nfc
 
 CONTENT_KINDS = ("provinces", "guides", "faqs")
+RESULTS_DIR = "results"  # outreach results, one CSV file per province (see results.py)
 REGISTRY_FILE = "short-links.yml"  # the short-link registry, written by the build (see shortlinks.py)
 ASSET_DIRS = ("images",)
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -36,8 +42,8 @@ class Document:
 
     path: Path
     name: str  # as shown to authors, e.g. content/guides/khai-sinh.yml
-    kind: str  # provinces | guides | faqs
-    data: Any
+    kind: str  # provinces | guides | faqs | results
+    data: Any  # results: a list of rows, each a dict of column -> text
     lines: dict[Loc, int] = field(default_factory=dict)
 
     def line_of(self, loc: Loc) -> int | None:
@@ -156,12 +162,57 @@ def decode(raw: bytes, name: str) -> str:
         raise ContentErrors([ContentError(name, line, "", message)]) from None
 
 
+def parse_csv(text: str, name: str) -> tuple[list[dict[str, str]], dict[Loc, int]]:
+    """A results table: one dict per data row (column -> text, stripped) plus a location -> line map.
+
+    The delimiter is read from the header line: ';' (what Excel writes in a Vietnamese locale) or ','.
+    Lines: () and (column,) -> 1, the header; (row,) and (row, column) -> the line where that row starts.
+    Blank rows are skipped, so row numbers count data rows only.
+    """
+    first = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";" if first.count(";") > first.count(",") else ",")
+    errors: list[ContentError] = []
+    rows: list[dict[str, str]] = []
+    lines: dict[Loc, int] = {(): 1}
+    try:
+        header = [cell.strip() for cell in next(reader, [])]
+        if not any(header):
+            raise ContentErrors([ContentError(name, 1, "", "the file is empty: the first line must name the columns")])
+        for column, count in Counter(c for c in header if c).items():
+            if count > 1:
+                errors.append(ContentError(name, 1, column, f"column {column!r} appears {count} times in the header"))
+        lines.update({(column,): 1 for column in header if column})
+        start = reader.line_num + 1
+        for cells in reader:
+            cells = [cell.strip() for cell in cells]
+            if any(cells) and len(cells) > len(header):
+                message = (
+                    f"this row has {len(cells)} cells but the header line has {len(header)}: check for an extra "
+                    f"'{reader.dialect.delimiter}' (in a file separated by ',' write 3000, or 3,000 in quotes)"
+                )
+                errors.append(ContentError(name, start, "", message))
+            elif stray := [c for c, column in zip(cells, header, strict=False) if c and not column]:
+                errors.append(ContentError(name, start, "", f"{stray[0]!r} is in a column with no name in the header"))
+            if any(cells):
+                row = len(rows)
+                lines[(row,)] = start
+                lines.update({(row, column): start for column in header if column})
+                rows.append({column: (cells[i] if i < len(cells) else "") for i, column in enumerate(header) if column})
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        errors.append(ContentError(name, reader.line_num or 1, "", f"CSV error: {exc}"))
+    if errors:
+        raise ContentErrors(errors)
+    return rows, lines
+
+
 def load_document(path: Path, kind: str, root: Path) -> Document:
     name = path.relative_to(root.parent).as_posix()  # stable: the manifest records it
     raw = path.read_bytes()
     if len(raw) > MAX_FILE_BYTES:
         raise ContentErrors([ContentError(name, None, "", f"file larger than {MAX_FILE_BYTES} bytes")])
-    data, lines = parse_yaml(decode(raw, name), name)
+    text = decode(raw, name)
+    data, lines = parse_csv(text, name) if kind == RESULTS_DIR else parse_yaml(text, name)
     return Document(path=path, name=name, kind=kind, data=data, lines=lines)
 
 
@@ -186,7 +237,7 @@ def load_content(root: Path) -> LoadedContent:
                 rel = path.relative_to(root).as_posix()
                 assets[rel] = Asset(rel, path.read_bytes())
             continue
-        if entry.name not in CONTENT_KINDS:
+        if entry.name not in (*CONTENT_KINDS, RESULTS_DIR):
             expected = ", ".join(CONTENT_KINDS + ASSET_DIRS)
             message = f"unknown content folder {entry.name!r}; expected one of: {expected}"
             errors.append(ContentError(display_path(entry, root.parent), None, "", message))
@@ -194,7 +245,11 @@ def load_content(root: Path) -> LoadedContent:
         for path in sorted(entry.iterdir()):
             if path.name.startswith(".") or path.is_dir():
                 continue
-            if path.suffix not in YAML_SUFFIXES:
+            if entry.name == RESULTS_DIR and path.suffix != ".csv":
+                message = "not a results file: save the table from Excel as CSV UTF-8 (.csv)"
+                errors.append(ContentError(display_path(path, root.parent), None, "", message))
+                continue
+            if entry.name != RESULTS_DIR and path.suffix not in YAML_SUFFIXES:
                 message = "not a content file: content files end in .yml"
                 errors.append(ContentError(display_path(path, root.parent), None, "", message))
                 continue

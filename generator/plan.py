@@ -12,8 +12,9 @@ from typing import Any
 
 from .load import Asset
 from .models import Commune, Guide, Province
+from .results import MEASURES, Measure, PeriodResults
 from .shortlinks import encode
-from .text import sort_key
+from .text import slugify, sort_key
 from .validate import Site
 
 GUIDES_DIR = "huong-dan"
@@ -25,6 +26,7 @@ CHECK_PAGE = "kiem-tra-to-roi.md"  # on the national site
 SHORT_LINK_DIR = "q"
 LEAFLET_FORMATS = ("a4-trifold", "a5", "a6")
 POSTER_FORMATS = ("poster-a4", "poster-a3")
+INFOGRAPHIC_FORMATS = ("infographic-a4", "infographic-a3")  # the step infographic for print
 PRINT_FILE_NAMES = {
     "a4-trifold": "to-roi-a4-gap-ba.pdf",
     "a5": "to-roi-a5.pdf",
@@ -32,6 +34,8 @@ PRINT_FILE_NAMES = {
     "guide-a4": "huong-dan-day-du-a4.pdf",
     "poster-a4": "ap-phich-a4.pdf",
     "poster-a3": "ap-phich-a3.pdf",
+    "infographic-a4": "anh-in-a4.pdf",
+    "infographic-a3": "anh-in-a3.pdf",
 }
 PRINT_LABELS = {
     "a4-trifold": "Tờ rơi A4 gấp ba",
@@ -40,8 +44,29 @@ PRINT_LABELS = {
     "guide-a4": "Hướng dẫn đầy đủ A4",
     "poster-a4": "Áp phích A4",
     "poster-a3": "Áp phích A3",
+    "infographic-a4": "Ảnh các bước, bản in A4",
+    "infographic-a3": "Ảnh các bước, bản in A3",
 }
 POSTER_MAX_GUIDES = 4
+IMAGE_DIR = "anh"  # pictures for sharing: anh/<guide>/..., with a page anh/<guide>/ that shows them
+# Step infographics in the sizes people post: (file name stem, width, height, label).
+STEP_IMAGE_SIZES = (
+    ("bang-tin", 1080, 1350, "Bảng tin Facebook, Zalo (1080×1350)"),
+    ("tin", 1080, 1920, "Tin (story) dọc (1080×1920)"),
+    ("xem-truoc", 1200, 630, "Ảnh xem trước khi chia sẻ liên kết (1200×630)"),
+)
+CARD_SIZE = (1200, 630)  # the share card of pages that are not guides
+RESULTS_PAGE = "ket-qua.md"  # outreach results of a province: figures, charts and their print file
+RESULTS_DIR = "ket-qua"  # charts: ket-qua/<period>/tien-do, ket-qua/<period>/<commune>/tien-do, .../so-sanh-<measure>
+CHART_SIZE = (1080, 1350)  # the feed size; the same picture is placed on A4 for print
+COMPARISON_MAX_ROWS = 8  # communes per comparison picture; more are split over several pictures
+RESULTS_PRINT_NAME = "bao-cao-a4.pdf"  # per period: the province's progress and the comparisons, a page each
+MEASURE_SLUGS = {  # short file names of the comparison charts; other measures use their column name
+    "dossiers_supported": "ho-so",
+    "people_guided": "luot-huong-dan",
+    "accounts_created": "tai-khoan",
+    "volunteers_trained": "tap-huan",
+}
 
 
 @dataclass(frozen=True)
@@ -132,6 +157,64 @@ class ShortLinkPage:
     retired: str | None = None  # why the guide no longer applies; the code still leads somewhere useful
 
 
+@dataclass(frozen=True)
+class ImageJob:
+    """One picture (PNG and SVG): a guide's steps at one size, or a site's share card."""
+
+    path: str  # relative to the output root, without suffix
+    width: int
+    height: int
+    province: Province | None
+    guide: GuideInProvince | None  # None: the share card
+    qr: QrCode | None
+    source: str | None
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class ChartJob:
+    """One results chart (PNG and SVG): progress against target of a place, or communes compared on a measure."""
+
+    path: str  # relative to the output root, without suffix
+    width: int
+    height: int
+    province: Province
+    commune: Commune | None  # progress of one commune; None: the province (progress) or all communes (comparison)
+    period: PeriodResults = field(hash=False, compare=False)
+    measure: Measure | None  # the measure compared; None for progress
+    kind: str  # progress | comparison
+    source: str  # the results file, content/results/<province>.csv
+    part: int = 1  # comparison: which picture of `parts`, when the communes do not fit in one
+    parts: int = 1
+
+    @property
+    def label(self) -> str:
+        """What the chart shows, in words: for alt text and download lists."""
+        if self.kind == "progress":
+            place = self.commune.name if self.commune else f"{self.province.kind} {self.province.name}"
+            figures = self.period.communes[self.commune.slug] if self.commune else self.period.province
+            shown = "Tiến độ so với chỉ tiêu" if figures.target else "Số đã thực hiện (chưa đặt chỉ tiêu)"
+            return f"{shown}, {place}, {self.period.label}"
+        assert self.measure is not None
+        part = f", phần {self.part}/{self.parts}" if self.parts > 1 else ""
+        return f"So sánh các xã, phường: {self.measure.label}, {self.period.label}{part}"
+
+
+@dataclass(frozen=True)
+class ChartPrint:
+    """The print file of one period: the province's progress chart and the comparisons, one A4 page each."""
+
+    path: str  # relative to the output root
+    province: Province
+    period: PeriodResults = field(hash=False, compare=False)
+    charts: tuple[ChartJob, ...]
+    source: str
+
+    @property
+    def title(self) -> str:
+        return f"Kết quả {self.period.label} – {self.province.kind} {self.province.name}"
+
+
 @dataclass
 class SitePlan:
     """One static site: the national landing (prefix '') or a province (prefix = its slug)."""
@@ -144,6 +227,10 @@ class SitePlan:
     assets: list[Asset] = field(default_factory=list)
     prints: list[PrintJob] = field(default_factory=list)
     qr_images: list[QrImage] = field(default_factory=list)
+    images: list[ImageJob] = field(default_factory=list)
+    card: ImageJob | None = None  # the share picture (og:image) of pages without their own
+    charts: list[ChartJob] = field(default_factory=list)  # outreach results charts (ket-qua/)
+    chart_prints: list[ChartPrint] = field(default_factory=list)  # their print file, one per period
 
 
 @dataclass(frozen=True)
@@ -230,7 +317,8 @@ def plan_landing(site: Site) -> SitePlan:
         Page("index.md", "landing.md.j2", site.config.site_name, "landing", None, context),
         Page(CHECK_PAGE, "check-leaflet.md.j2", "Kiểm tra tờ rơi", "check-leaflet", None, context),
     ]
-    return SitePlan(prefix="", title=site.config.site_name, province=None, pages=pages, nav=[])
+    card = ImageJob(f"{IMAGE_DIR}/the-chia-se", *CARD_SIZE, None, None, None, None)
+    return SitePlan(prefix="", title=site.config.site_name, province=None, pages=pages, nav=[], card=card)
 
 
 def plan_province(site: Site, province: Province) -> SitePlan:
@@ -302,11 +390,22 @@ def plan_province(site: Site, province: Province) -> SitePlan:
         ],
     }
     pages.append(Page(PRINT_PAGE, "print-materials.md.j2", "Tài liệu in", "print", source, {**base, **print_context}))
+    images = plan_step_images(site, province, guides, qr_images)
     for page in pages:
         if page.kind == "guide":
             index = guides.index(page.context["guide"])
             page.context["qr_image"] = qr_images[index]
             page.context["prints"] = leaflets[qr_images[index].qr.code]
+            page.context["og_image"] = f"{site.config.base}/{_preview(images, page.context['guide'])}.png"
+    for guide, image in zip(guides, qr_images, strict=True):
+        own = [job for job in images if job.guide is guide]
+        context = {**base, "guide": guide, "images": own, "qr_image": image, "prints": leaflets[image.qr.code]}
+        context["og_image"] = f"{site.config.base}/{_preview(images, guide)}.png"
+        title = f"Ảnh hướng dẫn: {guide.title}"
+        pages.append(Page(f"{IMAGE_DIR}/{guide.slug}.md", "infographic.md.j2", title, "infographic", None, context))
+    card = ImageJob(f"{province.slug}/{IMAGE_DIR}/the-chia-se", *CARD_SIZE, province, None, None, source)
+    charts, chart_prints, results_pages = plan_results(site, province)
+    pages += results_pages
 
     used_images = {s.image.src for g in guides for s in g.steps if s.image}
     return SitePlan(
@@ -320,11 +419,113 @@ def plan_province(site: Site, province: Province) -> SitePlan:
             ("Câu hỏi thường gặp", f"{FAQ_DIR}/index.md"),
             ("Hỗ trợ trực tiếp", HELP_PAGE),
             ("Tài liệu in", PRINT_PAGE),
+            *[("Kết quả", page.path) for page in results_pages],
         ],
         assets=[site.assets[name] for name in sorted(used_images)],
         prints=prints,
         qr_images=qr_images,
+        images=images,
+        card=card,
+        charts=charts,
+        chart_prints=chart_prints,
     )
+
+
+def plan_results(site: Site, province: Province) -> tuple[list[ChartJob], list[ChartPrint], list[Page]]:
+    """Charts of the province's outreach results for each period, their print files and the page ket-qua/
+    that shows them with the figures as tables; nothing when the province has no results file."""
+    results = site.results.get(province.slug)
+    if results is None:
+        return [], [], []
+    communes = {c.slug: c for c in province.communes}
+    charts: list[ChartJob] = []
+    prints: list[ChartPrint] = []
+    periods = []
+
+    def folder(period: PeriodResults) -> str:
+        return f"{province.slug}/{RESULTS_DIR}/{slugify(period.period)}"
+
+    def chart(
+        period: PeriodResults,
+        name: str,
+        kind: str,
+        commune: Commune | None = None,
+        measure: Measure | None = None,
+        part: int = 1,
+        parts: int = 1,
+    ) -> ChartJob:
+        job = ChartJob(
+            f"{folder(period)}/{name}",
+            *CHART_SIZE,
+            province,
+            commune,
+            period,
+            measure,
+            kind,
+            results.source,
+            part,
+            parts,
+        )
+        charts.append(job)
+        return job
+
+    for period in results.periods:
+        progress = chart(period, "tien-do", "progress") if period.province.actual else None
+        own = [
+            (communes[slug], chart(period, f"{slug}/tien-do", "progress", communes[slug]) if figures.actual else None)
+            for slug, figures in period.communes.items()
+        ]
+        comparisons = []
+        for measure in MEASURES:
+            count = sum(measure.key in f.actual for f in period.communes.values())
+            if count < 2:  # a comparison needs two communes
+                continue
+            parts = -(-count // COMPARISON_MAX_ROWS)
+            stem = f"so-sanh-{MEASURE_SLUGS.get(measure.key, slugify(measure.key))}"
+            for part in range(1, parts + 1):
+                name = stem if parts == 1 else f"{stem}-{part}"
+                comparisons.append(chart(period, name, "comparison", measure=measure, part=part, parts=parts))
+        printed = ([progress] if progress else []) + comparisons
+        pdf = ChartPrint(f"{folder(period)}/{RESULTS_PRINT_NAME}", province, period, tuple(printed), results.source)
+        if printed:
+            prints.append(pdf)
+        periods.append(
+            {
+                "results": period,
+                "anchor": f"ket-qua-{slugify(period.period)}",
+                "progress": progress,
+                "communes": own,
+                "comparisons": comparisons,
+                "print": pdf if printed else None,
+            }
+        )
+    context = {
+        "province": province,
+        "config": site.config,
+        "measures": MEASURES,
+        "periods": periods[::-1],  # newest first
+        "source": results.source,
+    }
+    page = Page(RESULTS_PAGE, "results.md.j2", "Kết quả", "results", results.source, context)
+    return charts, prints, [page]
+
+
+def plan_step_images(
+    site: Site, province: Province, guides: list[GuideInProvince], qr_images: list[QrImage]
+) -> list[ImageJob]:
+    """Each guide's steps as pictures in every posted size, beside its page anh/<guide>/."""
+    source = {g.slug: site.sources[("guides", g.slug)] for g in guides}
+    return [
+        ImageJob(
+            f"{province.slug}/{IMAGE_DIR}/{g.slug}/{stem}", width, height, province, g, image.qr, source[g.slug], label
+        )
+        for g, image in zip(guides, qr_images, strict=True)
+        for stem, width, height, label in STEP_IMAGE_SIZES
+    ]
+
+
+def _preview(images: list[ImageJob], guide: GuideInProvince) -> str:
+    return next(job.path for job in images if job.guide is guide and (job.width, job.height) == (1200, 630))
 
 
 def plan_print(
@@ -351,6 +552,7 @@ def plan_print(
         one = item(guide, None)
         where = f"{folder}/{guide.slug}"
         prints += [job(fmt, [one], None, where) for fmt in (*LEAFLET_FORMATS, "guide-a4")]
+        prints += [job(fmt, [one], None, f"{province.slug}/{IMAGE_DIR}/{guide.slug}") for fmt in INFOGRAPHIC_FORMATS]
         qr_images.append(QrImage(f"{where}/ma-qr", one.qr, province.slug))
     poster_guides = (featured or guides)[:POSTER_MAX_GUIDES]
     if poster_guides:

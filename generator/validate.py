@@ -17,6 +17,7 @@ from .errors import ContentError, ContentErrors, display_path
 from .links import content_links, relative_page_links, web_links
 from .load import REGISTRY_FILE, Asset, Document, LoadedContent, load_document
 from .models import MODELS_BY_KIND, FaqEntry, FaqGroup, Guide, Province, ShortLinkRegistry, SiteConfig
+from .results import ProvinceResults, validate_results
 from .shortlinks import ShortLinks, resolve
 from .text import SLUG_PATTERN, slugify
 
@@ -32,6 +33,7 @@ class Site:
     assets: dict[str, Asset]
     short_links: ShortLinks
     sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, slug) -> file name
+    results: dict[str, ProvinceResults] = field(default_factory=dict)  # province slug -> outreach results
 
     def guides_for(self, province: Province) -> list[Guide]:
         return [g for g in self.guides if g.provinces is None or province.slug in g.provinces]
@@ -123,12 +125,16 @@ def validate(loaded: LoadedContent, config: SiteConfig, config_name: str = "site
         errors.extend(registry_errors)
         registry = model or registry  # type: ignore[assignment]
     for doc in loaded.documents:
-        if doc is registry_doc:
+        if doc is registry_doc or doc.kind == "results":
             continue
         model, doc_errors = parse_model(doc, MODELS_BY_KIND[doc.kind])
         errors.extend(doc_errors)
         if model is not None:
             parsed[doc.kind].append((doc, model))
+
+    communes_of = {p.slug: [c.slug for c in p.communes] for _, p in parsed["provinces"]}
+    results, results_errors = validate_results(loaded.documents, None if loaded.errors else communes_of)
+    errors.extend(results_errors)
 
     # Cross-file rules need the full set of names, so they only run once every file was read.
     if not loaded.errors:
@@ -150,11 +156,14 @@ def validate(loaded: LoadedContent, config: SiteConfig, config_name: str = "site
         faq_groups=sorted((m for _, m in parsed["faqs"]), key=lambda f: (f.order, f.slug)),
         assets=loaded.assets,
         short_links=ShortLinks(registry, resolved, config.print_batch),
+        results=results,
     )
     site.sources[("short-links", "")] = registry_doc.name if registry_doc else f"{loaded.root.name}/{REGISTRY_FILE}"
     for kind, items in parsed.items():
         for doc, model in items:
             site.sources[(kind, model.slug)] = doc.name
+    for slug, province_results in results.items():
+        site.sources[("results", slug)] = province_results.source
     return site
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from generator.build import BuildOptions, build
 from generator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +56,26 @@ def demo(tmp_path) -> Path:
     shutil.copytree(ROOT / "content", target / "content")
     shutil.copy(ROOT / "site_config.yml", target / "site_config.yml")
     return target
+
+
+@dataclass
+class BuiltDemo:
+    root: Path  # a copy of content/ and site_config.yml
+    out: Path
+    files: dict[str, dict]  # manifest entries by path
+
+
+@pytest.fixture(scope="session")
+def built_demo(tmp_path_factory) -> BuiltDemo:
+    """The demo content, copied and built once for the whole test session (render cache on)."""
+    root = tmp_path_factory.mktemp("built-demo")
+    shutil.copytree(ROOT / "content", root / "content")
+    shutil.copy(ROOT / "site_config.yml", root / "site_config.yml")
+
+    out = root / "site"
+    build(BuildOptions(content=root / "content", config=root / "site_config.yml", out=out), progress=lambda m: None)
+    manifest = json.loads((out / "manifest.json").read_text("utf-8"))
+    return BuiltDemo(root, out, {entry["path"]: entry for entry in manifest["files"]})
 
 
 def tree_digest(folder: Path) -> dict[str, str]:

@@ -28,11 +28,14 @@ from generator.models import Commune, Guide, Province
 from generator.plan import (
     CHECK_PAGE,
     GUIDES_DIR,
+    IMAGE_DIR,
+    INFOGRAPHIC_FORMATS,
     LEAFLET_FORMATS,
     POSTER_FORMATS,
     PRINT_DIR,
     PRINT_FILE_NAMES,
     PRINT_PAGE,
+    RESULTS_DIR,
     SHORT_LINK_DIR,
     GuideInProvince,
 )
@@ -68,6 +71,8 @@ PAPER = {
     "guide-a4": ((210, 297), None),
     "poster-a4": ((210, 297), 1),
     "poster-a3": ((297, 420), 1),
+    "infographic-a4": ((210, 297), 1),
+    "infographic-a3": ((297, 420), 1),
 }
 WITH_DOCUMENTS = {"a4-trifold", "a5"}  # leaflet templates that list the documents to bring (parts.documents())
 WITH_ADDRESS = {"a4-trifold", "a5"}  # leaflet templates whose help part prints the centre's address
@@ -100,7 +105,13 @@ class Demo:
 
     @property
     def prints(self) -> list[PrintFile]:
-        return [describe(e["path"]) for e in self.files.values() if e["kind"] == "print"]
+        # Leaflets, posters, full guides and step pictures; the results reports (ket-qua/) are tested in
+        # tests/test_results_charts.py.
+        return [describe(e["path"]) for e in self.files.values() if e["kind"] == "print" and not is_results(e["path"])]
+
+    @property
+    def results_pdfs(self) -> int:
+        return sum(e["kind"] == "print" and is_results(e["path"]) for e in self.files.values())
 
     def province(self, slug: str) -> Province:
         return next(p for p in self.site.provinces if p.slug == slug)
@@ -130,10 +141,17 @@ class Demo:
         return self.url(code).removeprefix("https://").removesuffix("/")
 
 
+def is_results(path: str) -> bool:
+    return path.split("/")[1] == RESULTS_DIR
+
+
 def describe(path: str) -> PrintFile:
     province, folder, *middle, name = path.split("/")
-    assert folder == PRINT_DIR, path
     fmt = FORMAT_OF_FILE[name]
+    if fmt in INFOGRAPHIC_FORMATS:  # the step infographic for print sits with the pictures of its guide
+        assert folder == IMAGE_DIR and len(middle) == 1, path
+        return PrintFile(path, fmt, province, None, middle[0])
+    assert folder == PRINT_DIR, path
     if fmt in POSTER_FORMATS:
         assert len(middle) <= 1, path
         return PrintFile(path, fmt, province, middle[0] if middle else None, None)
@@ -191,7 +209,7 @@ def current(demo: Demo, entry: dict[str, Any]) -> tuple[str, str]:
 
 def test_every_qr_code_in_every_pdf_decodes_to_exactly_the_manifest_urls(demo, tmp_path):
     prints = demo.prints
-    assert len(prints) == demo.report.pdfs > 0
+    assert len(prints) == demo.report.pdfs - demo.results_pdfs > 0
 
     def pages_of(number_file: tuple[int, PrintFile]) -> list[Path]:
         number, file = number_file
@@ -263,7 +281,7 @@ def test_each_print_file_carries_the_code_registered_for_its_guide_province_and_
             assert {(e["province"], e.get("commune")) for e in entries} == {(file.province, file.commune)}
             assert len({e["guide"] for e in entries}) == len(entries), file.path
         checked += 1
-    assert checked == demo.report.pdfs
+    assert checked == demo.report.pdfs - demo.results_pdfs
 
 
 def test_every_registered_code_has_its_short_link_page_and_nothing_else_is_under_q(demo):
@@ -476,7 +494,9 @@ def test_print_materials_page_of_each_province_links_every_print_file_and_qr_ima
         expected = {
             path
             for path, entry in demo.files.items()
-            if entry["province"] == province.slug and entry["kind"] in ("print", "qr-png", "qr-svg")
+            if entry["province"] == province.slug
+            and entry["kind"] in ("print", "qr-png", "qr-svg")
+            and not is_results(path)
         }
         assert any(path.endswith(".pdf") for path in expected), province.slug
         linked = linked_files(demo.out, page)
@@ -513,6 +533,7 @@ def test_every_guide_and_commune_gets_the_print_files_the_content_asks_for(demo)
         published = {g.slug for g in demo.site.guides_for(province)}
         for guide in published:
             expected |= {f"{folder}/{guide}/{PRINT_FILE_NAMES[f]}" for f in (*LEAFLET_FORMATS, "guide-a4")}
+            expected |= {f"{province.slug}/{IMAGE_DIR}/{guide}/{PRINT_FILE_NAMES[f]}" for f in INFOGRAPHIC_FORMATS}
         expected |= {f"{folder}/{PRINT_FILE_NAMES[f]}" for f in POSTER_FORMATS}
         for commune in province.communes:
             chosen = [g for g in commune.print_guides if g in published]

@@ -23,12 +23,12 @@ from generator.build import DEFAULT_THEME, BuildOptions, build, check
 from generator.errors import ContentErrors
 from generator.plan import plan_build
 from generator.render import qr
+from generator.render.fonts import covered_characters
 from generator.render.print import (
     MIN_GRAY_CONTRAST,
     MIN_MODULE_MM,
     SHRINK_STEPS,
     PrintRenderer,
-    _covered_characters,
 )
 from generator.shortlinks import ALPHABET, decode, encode
 from tests.conftest import tree_digest
@@ -66,7 +66,7 @@ REGISTRY_AFTER_FIRST_BUILD = "\n".join(
 PDFS_OF_TAM_TRU = {
     f"tinh-a/in/tam-tru/{name}"
     for name in ("to-roi-a4-gap-ba.pdf", "to-roi-a5.pdf", "the-a6.pdf", "huong-dan-day-du-a4.pdf")
-}
+} | {f"tinh-a/anh/tam-tru/{name}" for name in ("anh-in-a4.pdf", "anh-in-a3.pdf")}  # the step infographic in print
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -564,7 +564,7 @@ def test_character_missing_from_the_print_font_is_named_not_printed_as_tofu(run,
 
 
 def test_emoji_and_vietnamese_are_covered_by_the_print_fonts():
-    covered = _covered_characters()
+    covered = covered_characters()
     for ch in "ĐđƯưƠơẮặỹ₫–…→😀":
         assert ord(ch) in covered, ch
     assert ord("字") not in covered
@@ -666,7 +666,7 @@ def test_light_gray_text_is_refused_for_photocopies(mini, tmp_path):
 def test_cache_renders_only_what_changed_and_gives_the_same_bytes(mini, tmp_path):
     cached_out, fresh_out = tmp_path / "cached", tmp_path / "fresh"
     first = build(options(mini, cached_out), progress=quiet)
-    assert first.pdfs == 16
+    assert first.pdfs == 24  # 22 print files and the 2 results reports of tinh-a
     assert first.pdfs_rendered == first.pdfs
     after_first = tree_digest(cached_out)
 
@@ -678,10 +678,10 @@ def test_cache_renders_only_what_changed_and_gives_the_same_bytes(mini, tmp_path
     changed = build(options(mini, cached_out), progress=quiet)
     after_change = tree_digest(cached_out)
     pdfs = {path for path in after_change if path.endswith(".pdf")}
-    assert len(pdfs) == 16
+    assert len(pdfs) == 24
     assert {path for path in pdfs if after_change[path] != after_first[path]} == PDFS_OF_TAM_TRU
     assert changed.pdfs_rendered == len(PDFS_OF_TAM_TRU)
 
     fresh = build(options(mini, fresh_out, use_cache=False), progress=quiet)
-    assert fresh.pdfs_rendered == fresh.pdfs == 16
+    assert fresh.pdfs_rendered == fresh.pdfs == 24
     assert tree_digest(fresh_out) == after_change

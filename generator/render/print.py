@@ -14,14 +14,12 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
 
-import fontpkg_be_vietnam_pro
 import markdown
 import pikepdf
 import weasyprint
-from fontTools.ttLib import TTFont
 from markupsafe import Markup
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -31,19 +29,11 @@ from ..links import MARKDOWN_EXTENSIONS, ContentLink, resolve_links
 from ..load import Asset
 from ..models import SiteConfig
 from ..plan import CHECK_PAGE, GUIDES_DIR, PrintJob
-from . import qr
+from . import qr, scene
+from .fonts import FONT_FILES, covered_characters
+from .infographics import InfographicError, StepFacts, step_scene
 from .pages import environment
 
-# The text face (full Vietnamese coverage, from PyPI) and a fallback for symbols such as arrows
-# (Debian's fonts-dejavu-core). Only these are ever embedded; system fonts are never used.
-_TEXT_FONTS = Path(fontpkg_be_vietnam_pro.__file__).parent / "files"
-_SYMBOL_FONTS = Path("/usr/share/fonts/truetype/dejavu")
-TEXT_FONTS = {
-    f"BeVietnamPro-{weight}.ttf": _TEXT_FONTS / f"BeVietnamPro-{weight}.ttf"
-    for weight in ("Regular", "Italic", "SemiBold", "Bold")
-}
-SYMBOL_FONTS = {name: _SYMBOL_FONTS / name for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")}
-FONT_FILES = TEXT_FONTS | SYMBOL_FONTS
 MIN_MODULE_MM = 0.5
 MIN_GRAY_CONTRAST = 4.5
 SHRINK_STEPS = (1.0, 0.93, 0.86)  # the smallest is the minimum text size: 86 % of the design size
@@ -65,7 +55,10 @@ FORMATS = {
     "guide-a4": Format("guide-a4.html.j2", None),
     "poster-a4": Format("poster.html.j2", 1),
     "poster-a3": Format("poster.html.j2", 1),
+    "infographic-a4": Format("infographic.html.j2", 1),
+    "infographic-a3": Format("infographic.html.j2", 1),
 }
+PICTURE_SIZE = (794, 1123)  # the step infographic for print: A4 in CSS pixels, scaled up for A3
 
 
 class PrintError(Exception):
@@ -104,19 +97,6 @@ def _mime(name: str) -> str:
     return {"jpg": "image/jpeg", "jpeg": "image/jpeg", "svg": "image/svg+xml"}.get(suffix, f"image/{suffix}")
 
 
-@cache
-def _covered_characters() -> frozenset[int]:
-    """Code points that every weight of the text face, or else the symbol fallback, can draw."""
-    missing = [path for path in FONT_FILES.values() if not path.is_file()]
-    if missing:
-        raise FileNotFoundError(f"print font not installed: {missing[0]} (run `make build` to install it)")
-
-    def cmap(paths) -> set[int]:
-        return set.intersection(*(set(TTFont(path, lazy=True).getBestCmap()) for path in paths))
-
-    return frozenset(cmap(TEXT_FONTS.values()) | cmap(SYMBOL_FONTS.values()))
-
-
 class PrintRenderer:
     """Renders PrintJobs to PDF bytes with one font configuration and template set."""
 
@@ -140,7 +120,9 @@ class PrintRenderer:
         template = self.env.get_template(fmt.template)
         province = job.province
         commune = job.commune
+        picture = self._picture(job) if job.format.startswith("infographic") else ""
         return template.render(
+            picture=picture,
             job=job,
             format=job.format,
             label=job.label,
@@ -160,6 +142,35 @@ class PrintRenderer:
             qr_svg=lambda item: Markup(qr.svg(item.qr.url, f"Mã QR dẫn tới {item.qr.display}")),
             md=lambda text: Markup(self._markdown(text, job)),
         )
+
+    def _picture(self, job: PrintJob) -> Markup:
+        """The step infographic as SVG, drawn in the PDF with the document's own fonts."""
+        item = job.items[0]
+        try:
+            picture = step_scene(StepFacts.of(item.guide, item.qr, self.config), *PICTURE_SIZE)
+        except InfographicError as exc:
+            raise PrintError(job, str(exc)) from None
+        return Markup(scene.svg(picture, embed_font=False))
+
+    def pictures_pdf(self, svgs: list[str], path_for_errors: str, title: str = "") -> bytes:
+        """Pictures drawn by the build (scene SVGs without embedded fonts), one per A4 page, laid out whole
+        with the document's own fonts; cached like every PDF. PrintError names path_for_errors."""
+        job = SimpleNamespace(path=path_for_errors, source=None)  # what PrintError reports
+        pictures = [Markup(svg) for svg in svgs]
+        html = self.env.get_template("pictures.html.j2").render(
+            pictures=pictures, title=title, label=title, format="pictures-a4", scale=1.0, config=self.config
+        )
+        fonts = [f"{path}:{path.stat().st_size}" for path in FONT_FILES.values() if path.exists()]
+        key = digest(_RENDERER_VERSION, weasyprint.__version__, "pictures", self._css, *fonts, html)
+        cached = self.cache.get("print", key, ".pdf")
+        if cached is not None:
+            return cached
+        document = self._document(html, job)  # type: ignore[arg-type]  # checks every glyph, counts the layout
+        if len(document.pages) != len(svgs):
+            raise PrintError(job, f"{len(document.pages)} pages for {len(svgs)} pictures")  # type: ignore[arg-type]
+        pdf = document.write_pdf()
+        self.cache.put("print", key, ".pdf", pdf)
+        return pdf
 
     def render(self, job: PrintJob) -> Rendered:
         """The PDF for one job, shrinking text step by step until it fits; PrintError if it never does."""
@@ -256,7 +267,7 @@ class PrintRenderer:
         return markdown.markdown(resolve_links(text, url), extensions=list(MARKDOWN_EXTENSIONS))
 
     def _check_glyphs(self, html: str, job: PrintJob) -> None:
-        covered = _covered_characters()
+        covered = covered_characters()
         missing = sorted({ch for ch in html if ord(ch) > 0x7E and ord(ch) not in covered})
         if missing:
             text = " ".join(re.sub(r"<[^>]*>", " ", html).split())  # the words around it, on one line

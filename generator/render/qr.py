@@ -42,15 +42,19 @@ def svg(url: str, label: str = "") -> str:
 
     Each run is a line one module thick along the middle of its row: a third of the numbers
     of one square per module, which WeasyPrint draws in half the time."""
-    rows = matrix(url)
-    size = len(rows)
-    path = "".join(f"M{x} {y}.5h{width}" for y, row in enumerate(rows) for x, width in _runs(row))
+    size = modules(url)
+    path = path_data(url)
     title = f"<title>{_escape(label)}</title>" if label else ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" shape-rendering="crispEdges" '
         f'role="img"{f" aria-label={_quote(label)}" if label else ""}>{title}'
         f'<rect width="{size}" height="{size}" fill="#fff"/><path d="{path}" stroke="#000" stroke-width="1"/></svg>'
     )
+
+
+def path_data(url: str) -> str:
+    """SVG path of the dark modules in module units, to be stroked one module wide."""
+    return "".join(f"M{x} {y}.5h{width}" for y, row in enumerate(matrix(url)) for x, width in _runs(row))
 
 
 def _runs(row: tuple[bool, ...]):

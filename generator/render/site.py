@@ -73,6 +73,7 @@ def mkdocs_config(site: SitePlan, config: SiteConfig, theme_dir: Path, docs_dir:
             "province": site.province.name if site.province else None,
             "province_kind": site.province.kind if site.province else None,
             "hotline": _hotline(site, config),
+            "og_image": f"{config.base}/{site.card.path}.png" if site.card else None,
         },
     }
 
