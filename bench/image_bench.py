@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
 import statistics
 import subprocess
@@ -30,7 +29,6 @@ from generator.plan import plan_build  # noqa: E402
 from generator.render.images import ImageRenderer  # noqa: E402
 
 DEMO = BuildOptions(content=ROOT / "content", config=ROOT / "site_config.yml")
-BUILT = re.compile(r"in ([\d.]+) s \((\d+) PDF layouts run")
 
 
 def progress(message: str) -> None:

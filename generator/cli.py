@@ -89,7 +89,8 @@ def run_build(args) -> int:
     report = build(options)
     print(
         f"Built {report.pages} pages and {report.pdfs} PDFs ({report.files} files) into {display_path(args.out)} "
-        f"in {report.seconds:.1f} s ({report.pdfs_rendered} PDF layouts run, the rest unchanged)"
+        f"in {report.seconds:.1f} s ({report.pdfs_rendered} PDF layouts run and {report.images_rendered} pictures "
+        "drawn, the rest unchanged)"
     )
     return EXIT_OK
 
