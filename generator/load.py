@@ -238,7 +238,7 @@ def load_content(root: Path) -> LoadedContent:
                 assets[rel] = Asset(rel, path.read_bytes())
             continue
         if entry.name not in (*CONTENT_KINDS, RESULTS_DIR):
-            expected = ", ".join(CONTENT_KINDS + ASSET_DIRS)
+            expected = ", ".join((*CONTENT_KINDS, RESULTS_DIR, *ASSET_DIRS))
             message = f"unknown content folder {entry.name!r}; expected one of: {expected}"
             errors.append(ContentError(display_path(entry, root.parent), None, "", message))
             continue
