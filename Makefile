@@ -34,4 +34,4 @@ $(READY): pyproject.toml constraints.txt system-packages.txt scripts/install-sys
 	touch $(READY)
 
 clean:
-	rm -rf site .site.* $(VENV) bench/out
+	rm -rf site .site.* .cache $(VENV) bench/out
