@@ -17,6 +17,7 @@ from markupsafe import Markup
 from ..links import ContentLink, resolve_links
 from ..plan import Page, SitePlan
 from ..text import format_date, format_vnd, slugify
+from .structured import faq_jsonld, guide_jsonld
 
 
 @cache
@@ -64,8 +65,19 @@ def render_page(page: Page, templates: Path) -> str:
         """Link to a file that is not a page (a PDF, an image), given relative to the output root."""
         return posixpath.relpath(target, here_in_output or ".") + ("/" if target.endswith("/") else "")
 
+    config = page.context["config"]
+    url = f"{config.base}/{posixpath.join(province.slug if province else '', page.url)}"
     template = environment(templates).get_template(page.template)
-    return template.render(page=page, href=href, md=md, out_href=out_href, **page.context)
+    return template.render(
+        page=page,
+        href=href,
+        md=md,
+        out_href=out_href,
+        page_url=url,
+        guide_jsonld=guide_jsonld,
+        faq_jsonld=faq_jsonld,
+        **page.context,
+    )
 
 
 def render_pages(site: SitePlan, templates: Path) -> dict[str, str]:
