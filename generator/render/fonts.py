@@ -31,3 +31,9 @@ def covered_characters() -> frozenset[int]:
         return set.intersection(*(set(TTFont(path, lazy=True).getBestCmap()) for path in paths))
 
     return frozenset(cmap(TEXT_FONTS.values()) | cmap(SYMBOL_FONTS.values()))
+
+
+@cache
+def fingerprint() -> str:
+    """Names and sizes of the font files: part of every render cache key, read once per process."""
+    return ";".join(f"{path.name}:{path.stat().st_size}" for path in FONT_FILES.values() if path.exists())

@@ -7,7 +7,7 @@ from ..models import SiteConfig
 from ..plan import RESULTS_DIR, ChartJob, ImageJob
 from . import scene
 from .charts import ChartError, ChartFacts, comparison_bars, comparison_scene, glyphs, progress_bars, progress_scene
-from .fonts import TEXT_FONTS
+from .fonts import fingerprint
 from .infographics import InfographicError, StepFacts, card_scene, step_scene
 
 _RENDERER_VERSION = "1"  # bump when a change here alters the pictures for the same scene
@@ -68,8 +68,7 @@ class ImageRenderer:
     def render(self, job: ImageJob | ChartJob) -> tuple[bytes, bytes]:
         """(PNG, SVG) of the job; drawn only when no picture of the same scene is cached."""
         picture = self.scene(job)
-        fonts = [f"{path.name}:{path.stat().st_size}" for path in TEXT_FONTS.values()]
-        key = digest(_RENDERER_VERSION, *fonts, repr(picture))
+        key = digest(_RENDERER_VERSION, fingerprint(), repr(picture))
         png, svg = self.cache.get("image", key, ".png"), self.cache.get("image", key, ".svg")
         if png is None or svg is None:
             self.renders += 1

@@ -30,7 +30,7 @@ from ..load import Asset
 from ..models import SiteConfig
 from ..plan import CHECK_PAGE, GUIDES_DIR, PrintJob
 from . import qr, scene
-from .fonts import FONT_FILES, covered_characters
+from .fonts import FONT_FILES, covered_characters, fingerprint
 from .infographics import InfographicError, StepFacts, step_scene
 from .pages import environment
 
@@ -55,8 +55,8 @@ FORMATS = {
     "guide-a4": Format("guide-a4.html.j2", None),
     "poster-a4": Format("poster.html.j2", 1),
     "poster-a3": Format("poster.html.j2", 1),
-    "infographic-a4": Format("infographic.html.j2", 1),
-    "infographic-a3": Format("infographic.html.j2", 1),
+    "infographic-a4": Format("pictures.html.j2", 1),
+    "infographic-a3": Format("pictures.html.j2", 1),
 }
 PICTURE_SIZE = (794, 1123)  # the step infographic for print: A4 in CSS pixels, scaled up for A3
 
@@ -120,9 +120,10 @@ class PrintRenderer:
         template = self.env.get_template(fmt.template)
         province = job.province
         commune = job.commune
-        picture = self._picture(job) if job.format.startswith("infographic") else ""
+        pictures = [self._picture(job)] if job.format.startswith("infographic") else []
         return template.render(
-            picture=picture,
+            pictures=pictures,
+            title=f"{job.items[0].guide.title} – {province.name}",
             job=job,
             format=job.format,
             label=job.label,
@@ -160,8 +161,7 @@ class PrintRenderer:
         html = self.env.get_template("pictures.html.j2").render(
             pictures=pictures, title=title, label=title, format="pictures-a4", scale=1.0, config=self.config
         )
-        fonts = [f"{path}:{path.stat().st_size}" for path in FONT_FILES.values() if path.exists()]
-        key = digest(_RENDERER_VERSION, weasyprint.__version__, "pictures", self._css, *fonts, html)
+        key = digest(_RENDERER_VERSION, weasyprint.__version__, "pictures", self._css, fingerprint(), html)
         cached = self.cache.get("print", key, ".pdf")
         if cached is not None:
             return cached
@@ -214,8 +214,8 @@ class PrintRenderer:
         return results
 
     def _key(self, job: PrintJob, method: str) -> str:
-        fonts = [f"{path}:{path.stat().st_size}" for path in FONT_FILES.values() if path.exists()]
-        return digest(_RENDERER_VERSION, weasyprint.__version__, method, self._css, *fonts, self.html(job, 1.0, "all"))
+        html = self.html(job, 1.0, "all")
+        return digest(_RENDERER_VERSION, weasyprint.__version__, method, self._css, fingerprint(), html)
 
     def _cached(self, key: str) -> Rendered | None:
         for scale in SHRINK_STEPS:
