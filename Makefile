@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 READY := $(VENV)/.ready
 
-.PHONY: build test check serve lint schema bench clean
+.PHONY: build test check serve lint schema bench bench-lighthouse clean
 
 build: $(READY)
 	$(PY) -m generator build
@@ -26,6 +26,9 @@ schema: $(READY)
 
 bench: $(READY)
 	$(PY) bench/run.py
+
+bench-lighthouse: $(READY)
+	$(PY) bench/lighthouse_bench.py
 
 $(READY): pyproject.toml constraints.txt system-packages.txt scripts/install-system-packages.sh
 	bash scripts/install-system-packages.sh

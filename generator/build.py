@@ -17,6 +17,7 @@ from .render.images import ImageError, ImageRenderer
 from .render.pages import render_pages
 from .render.print import PrintError, PrintRenderer
 from .render.redirects import render_redirect, render_short_link
+from .render.search import INDEX_NAME, search_index_json
 from .render.site import build_site
 from .shortlinks import registry_yaml
 from .validate import Site, load_config, validate
@@ -89,7 +90,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = log_to_stderr
                 f"  [{number}/{len(plan.sites)}] {name}: {len(site_plan.pages)} pages, "
                 f"{pdfs} PDFs in {time.perf_counter() - site_started:.1f} s"
             )
-        write_redirects(plan, site, options.theme, output)
+        write_root_files(plan, site, options.theme, output)
         manifest = output.commit()
     if site.short_links.new:
         # Only after the output is live: a code is recorded once something may carry it.
@@ -110,14 +111,15 @@ def build(options: BuildOptions, progress: Callable[[str], None] = log_to_stderr
 
 def write_site(site_plan: SitePlan, site: Site, theme: Path, output: Output) -> None:
     pages = render_pages(site_plan, theme / "pages")
+    files = {INDEX_NAME: search_index_json(site_plan, site.config)} if site_plan.search_page else {}
     built = output.build_dir(site_plan.prefix)
-    build_site(site_plan, pages, site.config, theme, built)
+    build_site(site_plan, pages, files, site.config, theme, built)
     output.place(built, site_plan.prefix)
     province = site_plan.prefix or None
     for page in site_plan.pages:
         output.record(_join(site_plan.prefix, page.output_path), "page", province, page.source)
     for relative, kind in (
-        ("search/search_index.json", "search-index"),
+        *(((INDEX_NAME, "search-index"),) if site_plan.search_page else ()),
         ("sitemap.xml", "sitemap"),
         ("sitemap.xml.gz", "sitemap"),
         ("404.html", "page"),
@@ -191,7 +193,12 @@ def write_images(
         raise ContentErrors(errors)
 
 
-def write_redirects(plan: BuildPlan, site: Site, theme: Path, output: Output) -> None:
+def write_root_files(plan: BuildPlan, site: Site, theme: Path, output: Output) -> None:
+    """Redirects, short-link pages, the service worker (one for every site, from the output root)
+    and robots.txt, which points search engines at every site's sitemap."""
+    output.write("sw.js", (theme / "sw.js").read_bytes(), "service-worker", None)
+    sitemaps = [f"Sitemap: {site.config.base}/{_join(s.prefix, 'sitemap.xml')}" for s in plan.sites]
+    output.write("robots.txt", "\n".join(["User-agent: *", "Allow: /", "", *sitemaps, ""]).encode(), "robots", None)
     for redirect in plan.redirects:
         html = render_redirect(redirect, site.config.base, theme)
         output.write(redirect.path, html, "redirect", redirect.province)

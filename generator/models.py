@@ -265,6 +265,40 @@ class ThemeColours(Model):
     accent: Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")] = "#c62828"
 
 
+# Abbreviations people type in the search box, with what they stand for. Editors add more in
+# site_config.yml (search.abbreviations); a guide whose text holds the expansion is found by both.
+DEFAULT_ABBREVIATIONS = {
+    "CCCD": "căn cước công dân",
+    "CMND": "chứng minh nhân dân",
+    "GPLX": "giấy phép lái xe",
+    "BHYT": "bảo hiểm y tế",
+    "BHXH": "bảo hiểm xã hội",
+    "DVC": "dịch vụ công",
+    "DVCQG": "dịch vụ công quốc gia",
+    "LLTP": "lý lịch tư pháp",
+    "HKD": "hộ kinh doanh",
+    "CSGT": "cảnh sát giao thông",
+    "MST": "mã số thuế",
+    "TTHC": "thủ tục hành chính",
+    "UBND": "ủy ban nhân dân",
+}
+
+
+class SearchSettings(Model):
+    abbreviations: dict[str, Text] = Field(
+        default_factory=dict,
+        description="Từ viết tắt người dân hay gõ, thêm vào danh sách có sẵn, ví dụ TNXK: thanh niên xung kích",
+    )
+    best_bets: dict[str, Slug] = Field(
+        default_factory=dict,
+        description="Từ khóa và hướng dẫn luôn hiện đầu tiên cho từ khóa đó, ví dụ CCCD: tai-khoan-dinh-danh-muc-2",
+    )
+
+    @property
+    def all_abbreviations(self) -> dict[str, str]:
+        return DEFAULT_ABBREVIATIONS | self.abbreviations
+
+
 class SiteConfig(Model):
     site_name: Text
     base_url: HttpUrl = Field(description="Địa chỉ gốc của trang, ví dụ: https://huongdan.example.vn")
@@ -275,6 +309,7 @@ class SiteConfig(Model):
     )
     national_hotline: Hotline | None = None
     theme: ThemeColours = ThemeColours()
+    search: SearchSettings = SearchSettings()
     sample_content: bool = Field(False, description="true: hiện thông báo đây là nội dung mẫu")
     print_batch: Text = Field(
         description="Tên đợt in tài liệu, ghi cùng mỗi mã QR mới, ví dụ: Đợt 1 – tháng 11/2026", max_length=40

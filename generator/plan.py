@@ -21,6 +21,7 @@ GUIDES_DIR = "huong-dan"
 FAQ_DIR = "hoi-dap"
 HELP_PAGE = "ho-tro-truc-tiep.md"
 PRINT_PAGE = "tai-lieu-in.md"
+SEARCH_PAGE = "tim-kiem.md"
 PRINT_DIR = "in"  # print files of a province: in/<guide>/..., in/<commune>/<guide>/...
 CHECK_PAGE = "kiem-tra-to-roi.md"  # on the national site
 SHORT_LINK_DIR = "q"
@@ -231,6 +232,7 @@ class SitePlan:
     card: ImageJob | None = None  # the share picture (og:image) of pages without their own
     charts: list[ChartJob] = field(default_factory=list)  # outreach results charts (ket-qua/)
     chart_prints: list[ChartPrint] = field(default_factory=list)  # their print file, one per period
+    search_page: str | None = None  # address of the site's search page, relative to the site (province sites)
 
 
 @dataclass(frozen=True)
@@ -376,6 +378,8 @@ def plan_province(site: Site, province: Province) -> SitePlan:
         for group, entries in groups
     ]
     pages.append(Page(HELP_PAGE, "help.md.j2", "Hỗ trợ trực tiếp", "help", source, base))
+    search_context = {**base, "fields": _by_field(guides)}
+    pages.append(Page(SEARCH_PAGE, "search.md.j2", "Tìm kiếm", "search", None, search_context))
 
     prints, qr_images = plan_print(site, province, guides, featured)
     leaflets = {
@@ -428,6 +432,7 @@ def plan_province(site: Site, province: Province) -> SitePlan:
         card=card,
         charts=charts,
         chart_prints=chart_prints,
+        search_page="tim-kiem/",
     )
 
 

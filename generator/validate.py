@@ -244,6 +244,17 @@ def _cross_file_errors(loaded, parsed, config: SiteConfig, config_name: str) -> 
                 config_name, None, "default_province", f"unknown province {config.default_province!r}; known: {names}"
             )
         )
+    known_guides = sorted(s for s in guide_slugs if s)
+    for query, slug in config.search.best_bets.items():
+        if slug not in guide_slugs:
+            errors.append(
+                ContentError(
+                    config_name,
+                    None,
+                    f"search.best_bets.{query}",
+                    f"unknown guide {slug!r}{_suggestion(slug, known_guides)}",
+                )
+            )
     return errors
 
 

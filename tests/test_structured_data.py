@@ -66,3 +66,24 @@ def test_json_ld_cannot_close_its_script_element():
     assert "</" not in text
     assert json.loads(text)["mainEntity"][0]["name"] == entry.question
     assert plain_text(entry.answer) == "Có , xem ."
+
+
+@pytest.mark.slow
+def test_guide_pages_are_discoverable_with_canonical_address_description_and_sitemaps(built_demo):
+    site = check(BuildOptions(content=built_demo.root / "content", config=built_demo.root / "site_config.yml"))
+    base = site.config.base
+    robots = (built_demo.out / "robots.txt").read_text("utf-8")
+    sitemaps = re.findall(r"^Sitemap: (\S+)$", robots, re.M)
+    expected = [f"{base}/sitemap.xml", *(f"{base}/{p.slug}/sitemap.xml" for p in site.provinces)]
+    assert sorted(sitemaps) == sorted(expected)
+    for province in site.provinces:
+        listed = (built_demo.out / province.slug / "sitemap.xml").read_text("utf-8")
+        for guide in site.guides_for(province):
+            html = (built_demo.out / province.slug / "huong-dan" / guide.slug / "index.html").read_text("utf-8")
+            url = f"{base}/{province.slug}/huong-dan/{guide.slug}/"
+            assert canonical(html) == url
+            assert f"<loc>{url}</loc>" in listed
+            assert html.lstrip().startswith('<!doctype html>\n<html lang="vi"')
+            assert html.count('<meta name="description"') == 1
+            description = html.split('<meta name="description" content="')[1].split('"')[0]
+            assert html_module.unescape(description) == guide.summary
