@@ -73,7 +73,10 @@ def build_default(out: Path, province: str) -> None:
     extensions = [toc if isinstance(e, dict) and "toc" in e else e for e in _MARKDOWN_EXTENSIONS]
     with tempfile.TemporaryDirectory(prefix="lh-default-") as work:
         docs = Path(work) / "docs"
-        files = {**render_pages(plan, DEFAULT_THEME / "pages"), **{a.name: a.data for a in plan.assets}}
+        pages = render_pages(plan, DEFAULT_THEME / "pages")
+        # Our theme reads the page summary from `summary:`; plain Material reads `description:`.
+        pages = {name: text.replace("\nsummary: ", "\ndescription: ", 1) for name, text in pages.items()}
+        files = {**pages, **{a.name: a.data for a in plan.assets}}
         for name, data in files.items():
             (docs / name).parent.mkdir(parents=True, exist_ok=True)
             (docs / name).write_bytes(data.encode() if isinstance(data, str) else data)
