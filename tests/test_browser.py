@@ -12,29 +12,18 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, Request, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from generator.render.search import fold
+from tests.browser_tools import ARGS, CHROMIUM, PHONE, Wire, new_context, wait_until_kept
 from tests.conftest import ROOT
 from tests.webserver import serve
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"  # Debian's package (system-packages.txt); no browser is ever downloaded
-ARGS = [
-    "--no-sandbox",
-    "--disable-dev-shm-usage",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-quic",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",  # any other host fails to resolve
-]
 PROVINCE = "vinh-long"
 GUIDE = f"{PROVINCE}/huong-dan/doi-giay-phep-lai-xe/"
 OTHER_GUIDE = f"{PROVINCE}/huong-dan/lien-thong-khai-sinh/"
-PHONE = {"width": 360, "height": 740}
 
 # One page of every kind the build makes, national and provincial.
 PAGE_KINDS = {
@@ -100,30 +89,6 @@ def browser() -> Iterator[Browser]:
 def base(built_demo) -> Iterator[str]:
     with serve(built_demo.out) as url:
         yield url
-
-
-class Outside:
-    """Every request the browser makes outside 127.0.0.1, from pages and the service worker.
-
-    Listening, not routing: Playwright's request routing turns the HTTP cache off, which would
-    distort the byte counts. The launch flag --host-resolver-rules makes such requests fail anyway.
-    """
-
-    def __init__(self, context: BrowserContext):
-        self.requests: list[str] = []
-        context.on("request", self._record)
-
-    def _record(self, request: Request) -> None:
-        url = request.url
-        if not url.startswith(("data:", "blob:")) and urlsplit(url).hostname != "127.0.0.1":
-            self.requests.append(url)
-
-
-def new_context(browser: Browser, **options) -> tuple[BrowserContext, Outside]:
-    options.setdefault("viewport", PHONE)
-    options.setdefault("service_workers", "block")
-    context = browser.new_context(**options)
-    return context, Outside(context)
 
 
 @pytest.fixture
@@ -218,39 +183,6 @@ def test_a_guide_opened_once_opens_offline_with_its_pictures(browser, base):
     assert "Không có kết nối mạng" in page.inner_text("h1")
     context.close()
     assert outside.requests == []
-
-
-class Wire:
-    """Bytes on the wire in a context: pages' requests and the service worker's own fetches.
-
-    A response the worker served from its cache costs nothing; one it fetched is counted once,
-    as the worker's request. Requests answered by the HTTP cache report 0 bytes.
-    """
-
-    def __init__(self, context: BrowserContext):
-        self.bytes = 0
-        context.on("requestfinished", self._count)
-
-    def _count(self, request: Request) -> None:
-        response = request.response()
-        if response is None or response.from_service_worker:
-            return
-        sizes = request.sizes()
-        self.bytes += max(0, sizes["responseBodySize"]) + max(0, sizes["responseHeadersSize"])
-
-    def take(self) -> int:
-        taken, self.bytes = self.bytes, 0
-        return taken
-
-
-def wait_until_kept(page: Page) -> None:
-    """Until the service worker holds this page and every picture on it."""
-    urls = [page.url.split("#")[0], *page.eval_on_selector_all("img[src]", "imgs => imgs.map(i => i.src)")]
-    page.wait_for_function(
-        "urls => caches.open('dvc-v1').then(c => Promise.all(urls.map(u => c.match(u)))).then(h => h.every(Boolean))",
-        arg=urls,
-        polling=200,
-    )
 
 
 def test_first_and_second_guide_pages_stay_within_their_byte_budgets(browser, base):

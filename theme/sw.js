@@ -23,12 +23,12 @@ function worthKeeping(request) {
   return request.method === "GET" && url.origin === location.origin && KEPT.test(url.pathname)
 }
 
-function store(request, response) {
-  if (response.ok && response.type === "basic") {
-    var copy = response.clone()
-    caches.open(CACHE).then(function (cache) { cache.put(request, copy) })
-  }
-  return response
+// Keep a copy; the caller passes the returned promise to event.waitUntil, so the worker is
+// not stopped half-way through writing (an interrupted write can lose the copy kept before).
+function keep(request, response) {
+  if (!response || !response.ok || response.type !== "basic") return Promise.resolve()
+  var copy = response.clone()
+  return caches.open(CACHE).then(function (cache) { return cache.put(request, copy) }).catch(function () {})
 }
 
 function offlinePage() {
@@ -39,9 +39,10 @@ function offlinePage() {
   return new Response(html, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } })
 }
 
-function fromNetworkFirst(request) {
-  var page = request.url.split(/[?#]/)[0] // a static page is the same whatever its query (tim-kiem/?q=…)
-  var network = fetch(request).then(function (response) { return store(page, response) })
+function fromNetworkFirst(event) {
+  var page = event.request.url.split(/[?#]/)[0] // a static page is the same whatever its query (tim-kiem/?q=…)
+  var network = fetch(event.request)
+  event.waitUntil(network.then(function (response) { return keep(page, response) }, function () {}))
   function keptCopy() { return caches.match(page) }
   // A slow network: the kept copy after a few seconds if there is one, else keep waiting.
   var slow = new Promise(function (resolve) { setTimeout(resolve, NETWORK_WAIT_MS) }).then(keptCopy)
@@ -50,19 +51,19 @@ function fromNetworkFirst(request) {
   })
 }
 
-function fromCacheFirst(request) {
-  return caches.match(request).then(function (hit) {
-    if (hit && NEVER_CHANGES.test(request.url)) return hit
-    var fresh = fetch(request).then(function (response) { return store(request, response) })
-    if (hit) { fresh.catch(function () {}); return hit }
-    return fresh
+function fromCacheFirst(event) {
+  var request = event.request
+  var kept = caches.match(request)
+  var network = kept.then(function (hit) {
+    return hit && NEVER_CHANGES.test(request.url) ? null : fetch(request) // refreshed behind the kept copy
   })
+  event.waitUntil(network.then(function (response) { return keep(request, response) }, function () {}))
+  return kept.then(function (hit) { return hit || network })
 }
 
 self.addEventListener("fetch", function (event) {
-  var request = event.request
-  if (request.mode === "navigate") event.respondWith(fromNetworkFirst(request))
-  else if (worthKeeping(request)) event.respondWith(fromCacheFirst(request))
+  if (event.request.mode === "navigate") event.respondWith(fromNetworkFirst(event))
+  else if (worthKeeping(event.request)) event.respondWith(fromCacheFirst(event))
 })
 
 self.addEventListener("message", function (event) {
@@ -72,7 +73,7 @@ self.addEventListener("message", function (event) {
       var request = new Request(url)
       if (!worthKeeping(request)) return null
       return cache.match(request).then(function (hit) {
-        return hit || fetch(request).then(function (response) { return store(request, response) }, function () {})
+        return hit || fetch(request).then(function (response) { return keep(request, response) }, function () {})
       })
     }))
   }))

@@ -176,9 +176,12 @@
     navigator.serviceWorker.register(worker.content).then(function () {
       return navigator.serviceWorker.ready
     }).then(function (registration) {
+      // Guides keep every picture, seen or not (steps must be followable offline); other pages
+      // keep what has loaded, and the worker keeps the rest as the reader scrolls to it.
+      var all = document.querySelector("meta[name=dvc-keep-images]")
       var urls = [location.href.split("#")[0]]
       document.querySelectorAll("img[src], link[rel=stylesheet][href], script[src]").forEach(function (el) {
-        urls.push(el.src || el.href)
+        if (el.tagName !== "IMG" || all || (el.complete && el.naturalWidth)) urls.push(el.src || el.href)
       })
       registration.active.postMessage({ keep: urls })
     }).catch(function () { /* reading still works online */ })
