@@ -58,10 +58,10 @@ def measure(site: Path) -> list[tuple[str, int, int]]:
     return rows
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, help="an already built output folder")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="page-weight-") as work:
         site = args.site
         if site is None:
