@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 READY := $(VENV)/.ready
 
-.PHONY: build test check serve lint schema bench bench-lighthouse clean
+.PHONY: build test check serve lint schema bench bench-lighthouse audit clean
 
 build: $(READY)
 	$(PY) -m generator build
@@ -29,6 +29,11 @@ bench: $(READY)
 
 bench-lighthouse: $(READY)
 	$(PY) bench/lighthouse_bench.py
+
+# Known vulnerabilities in the pinned Python packages (needs PyPI's JSON API or api.osv.dev).
+audit: $(READY)
+	$(PY) -m pip install --quiet --disable-pip-version-check pip-audit
+	$(VENV)/bin/pip-audit --requirement constraints.txt --no-deps --disable-pip --progress-spinner off
 
 $(READY): pyproject.toml constraints.txt system-packages.txt scripts/install-system-packages.sh
 	bash scripts/install-system-packages.sh

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import filecmp
+import hashlib
+import json
+import os
 import sys
+import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cache import RenderCache
@@ -21,11 +28,12 @@ from .render.search import INDEX_NAME, search_index_json
 from .render.site import build_site
 from .shortlinks import registry_yaml
 from .validate import Site, load_config, validate
-from .write import Output, replace_file
+from .write import MANIFEST, Output, OutputError, replace_file
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_THEME = PROJECT_ROOT / "theme"
 CACHE_DIR = ".cache"
+SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"  # https://reproducible-builds.org/specs/source-date-epoch/
 
 
 @dataclass
@@ -37,6 +45,7 @@ class BuildOptions:
     theme: Path = DEFAULT_THEME
     use_cache: bool = True  # reuse PDFs rendered before from the same input (.cache/ beside site_config.yml)
     skip_print: bool = False  # pages, QR images and short links only: a quick preview, not for publishing
+    record_short_links: bool = True  # add new short codes to content/short-links.yml (verify leaves content alone)
 
     @property
     def cache_dir(self) -> Path | None:
@@ -52,6 +61,8 @@ class BuildReport:
     pdfs_rendered: int = 0  # layouts WeasyPrint ran; the rest came from the cache
     images: int = 0
     images_rendered: int = 0  # pictures drawn (step pictures, cards, results charts); the rest came from the cache
+    source_date_epoch: int = 0  # the build date the output carries (sitemaps), in seconds since 1970 UTC
+    new_short_codes: list[str] = field(default_factory=list)  # codes issued by this build (recorded or not)
 
 
 def log_to_stderr(message: str) -> None:
@@ -72,13 +83,17 @@ def build(options: BuildOptions, progress: Callable[[str], None] = log_to_stderr
         raise ContentErrors(
             [ContentError("--province", None, "", f"unknown province {options.province!r}; known: {known}")]
         )
+    epoch, origin = source_date_epoch(site)
     plan = plan_build(site, options.province)
     progress(f"Building {len(plan.sites) - 1} province site(s) and the national page into {options.out}")
+    progress(f"  build date {dt.datetime.fromtimestamp(epoch, dt.UTC):%Y-%m-%d} ({origin})")
 
     cache = RenderCache(options.cache_dir)
     printer = PrintRenderer(options.theme, site.config, site.assets, cache)
     pictures = ImageRenderer(site.config, cache)
-    with Output(options.out) as output:
+    # MkDocs dates the sitemaps (and the gzip header of sitemap.xml.gz) from SOURCE_DATE_EPOCH;
+    # nothing else in the output carries a date or the time of the build.
+    with _environment(SOURCE_DATE_EPOCH, str(epoch)), Output(options.out) as output:
         for number, site_plan in enumerate(plan.sites, start=1):
             site_started = time.perf_counter()
             write_site(site_plan, site, options.theme, output)
@@ -92,7 +107,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = log_to_stderr
             )
         write_root_files(plan, site, options.theme, output)
         manifest = output.commit()
-    if site.short_links.new:
+    if site.short_links.new and options.record_short_links:
         # Only after the output is live: a code is recorded once something may carry it.
         replace_file(options.content / REGISTRY_FILE, registry_yaml(site.short_links.updated_registry()))
         progress(f"  {len(site.short_links.new)} new short code(s) recorded in {options.content / REGISTRY_FILE}")
@@ -106,7 +121,45 @@ def build(options: BuildOptions, progress: Callable[[str], None] = log_to_stderr
         pdfs_rendered=printer.renders,
         images=sum(len(s.images) + (s.card is not None) + len(s.charts) for s in plan.sites),
         images_rendered=pictures.renders,
+        source_date_epoch=epoch,
+        new_short_codes=[link.code for link in site.short_links.new],
     )
+
+
+def source_date_epoch(site: Site) -> tuple[int, str]:
+    """The build date in seconds since 1970 UTC, and where it came from.
+
+    SOURCE_DATE_EPOCH from the environment when it is set; else the newest `last_reviewed`
+    of the guides and provinces at 00:00 UTC, so the same content always gives the same date.
+    """
+    value = os.environ.get(SOURCE_DATE_EPOCH)
+    if value is not None:
+        try:
+            seconds = int(value)
+        except ValueError:
+            seconds = -1
+        if seconds < 0:
+            message = f"must be a whole number of seconds since 1970-01-01 UTC, got {value!r}"
+            raise ContentErrors([ContentError(SOURCE_DATE_EPOCH, None, "", message)])
+        return seconds, f"{SOURCE_DATE_EPOCH} from the environment"
+    newest = max((item.last_reviewed for item in [*site.guides, *site.provinces]), default=None)
+    if newest is None:
+        return 0, "no dated content"
+    return int(dt.datetime.combine(newest, dt.time(), dt.UTC).timestamp()), "the newest last_reviewed in the content"
+
+
+@contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    """Set an environment variable for the duration of a block (the build may run in-process)."""
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
 
 
 def write_site(site_plan: SitePlan, site: Site, theme: Path, output: Output) -> None:
@@ -210,3 +263,64 @@ def write_root_files(plan: BuildPlan, site: Site, theme: Path, output: Output) -
 
 def _join(prefix: str, relative: str) -> str:
     return f"{prefix}/{relative}" if prefix else relative
+
+
+# --- verify: rebuild into a temporary folder and compare with the live output --------
+
+
+@dataclass(frozen=True)
+class Difference:
+    path: str  # relative to the output folder
+    problem: str  # "differs", "missing" (only in the rebuild) or "extra" (only in the live output)
+    detail: str
+
+
+@dataclass
+class VerifyReport:
+    files: int  # files compared (the union of both trees)
+    differences: list[Difference]
+    unrecorded_codes: list[str]  # short codes the content needs that content/short-links.yml does not list
+
+    @property
+    def identical(self) -> bool:
+        return not self.differences and not self.unrecorded_codes
+
+
+def verify(options: BuildOptions, progress: Callable[[str], None] = log_to_stderr) -> VerifyReport:
+    """Build the same content again into a temporary folder and compare every file with options.out.
+
+    Writes nothing into options.out or the content folder: new short codes are reported, not recorded.
+    """
+    live = options.out
+    if not (live / MANIFEST).is_file():
+        raise OutputError(f"{live} holds no build to verify (no {MANIFEST})")
+    with tempfile.TemporaryDirectory(prefix="dvc-verify-") as work:
+        rebuilt = Path(work) / "site"
+        report = build(replace(options, out=rebuilt, record_short_links=False), progress)
+        progress(f"Comparing {live} with the rebuild")
+        differences, files = compare_outputs(live, rebuilt)
+    return VerifyReport(files, differences, report.new_short_codes)
+
+
+def compare_outputs(live: Path, rebuilt: Path) -> tuple[list[Difference], int]:
+    """Every file that is not byte-for-byte the same in both folders, and how many files were compared."""
+    try:
+        recorded = {e["path"]: e["sha256"] for e in json.loads((live / MANIFEST).read_text("utf-8"))["files"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        recorded = {}
+    old, new = _files(live), _files(rebuilt)
+    differences = []
+    for path in sorted(old | new):
+        if path not in old:
+            differences.append(Difference(path, "missing", f"the rebuild has it, {live.name}/ does not"))
+        elif path not in new:
+            differences.append(Difference(path, "extra", f"in {live.name}/ only, the rebuild has no such file"))
+        elif not filecmp.cmp(live / path, rebuilt / path, shallow=False):
+            edited = path in recorded and recorded[path] != hashlib.sha256((live / path).read_bytes()).hexdigest()
+            detail = f"changed after the build (no longer matches {MANIFEST})" if edited else "the rebuild differs"
+            differences.append(Difference(path, "differs", detail))
+    return differences, len(old | new)
+
+
+def _files(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}

@@ -10,13 +10,15 @@ import tempfile
 from pathlib import Path
 
 from . import __version__
-from .build import BuildOptions, build, check
+from .build import BuildOptions, build, check, verify
 from .errors import ContentErrors, display_path
+from .load import REGISTRY_FILE
 from .render.site import SiteBuildError
 from .text import nfc, slugify
 from .write import OutputError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_DIFFERENT = 1  # verify: the output is not what the content builds
 SCAFFOLDS = Path(__file__).parent / "scaffolds"
 KIND_FOLDERS = {"guide": "guides", "faq": "faqs", "province": "provinces"}
 
@@ -43,6 +45,19 @@ def parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         help="leave out the PDFs (a quick preview, not for publishing)",
+    )
+
+    verify_cmd = commands.add_parser(
+        "verify", help="rebuild into a temporary folder and report every file that differs from --out"
+    )
+    content_options(verify_cmd)
+    verify_cmd.add_argument("--out", type=Path, default=Path("site"), help="output to check (default: site)")
+    verify_cmd.add_argument("--province", metavar="SLUG", help="as given to build, when --out holds one province")
+    verify_cmd.add_argument(
+        "--cache", action="store_true", help="reuse PDFs and pictures from .cache/ (faster; misses a stale cache)"
+    )
+    verify_cmd.add_argument(
+        "--skip", choices=["print"], action="append", default=[], help="as given to build, for a preview output"
     )
 
     check_cmd = commands.add_parser("check", help="validate content only")
@@ -93,6 +108,33 @@ def run_build(args) -> int:
         "drawn, the rest unchanged)"
     )
     return EXIT_OK
+
+
+def run_verify(args) -> int:
+    options = BuildOptions(
+        content=args.content,
+        config=args.config,
+        out=args.out,
+        province=args.province,
+        use_cache=args.cache,
+        skip_print="print" in args.skip,
+    )
+    report = verify(options)
+    out = display_path(args.out)
+    for difference in report.differences:
+        print(f"{difference.problem:8} {difference.path}: {difference.detail}")
+    if report.unrecorded_codes:
+        registry = display_path(args.content / REGISTRY_FILE)
+        print(
+            f"{len(report.unrecorded_codes)} short code(s) the content needs are not in {registry} "
+            f"({', '.join(report.unrecorded_codes)}); verify does not record them: run build, then commit {registry}"
+        )
+    if report.identical:
+        print(f"{out}/ matches a fresh build byte for byte ({report.files} files)")
+        return EXIT_OK
+    if report.differences:
+        print(f"{len(report.differences)} of {report.files} files in {out}/ differ from a fresh build")
+    return EXIT_DIFFERENT
 
 
 def run_check(args) -> int:
@@ -146,4 +188,11 @@ def run_schema(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"build": run_build, "check": run_check, "serve": run_serve, "new": run_new, "schema": run_schema}
+COMMANDS = {
+    "build": run_build,
+    "verify": run_verify,
+    "check": run_check,
+    "serve": run_serve,
+    "new": run_new,
+    "schema": run_schema,
+}

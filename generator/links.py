@@ -18,6 +18,7 @@ import markdown as python_markdown
 _LINK = re.compile(r"\]\((?P<scheme>guide|faq):(?P<name>[^)\s#]*)(?P<anchor>#[^)\s]*)?\)")
 MARKDOWN_EXTENSIONS = ("admonition", "attr_list", "tables")
 _LOCAL_SCHEMES = {"guide", "faq", "tel"}
+_ADDRESS_ATTRIBUTES = {"href", "src", "action", "formaction", "poster", "data", "background"}
 _RELATIVE_MD = re.compile(r"\]\((?![a-z][a-z0-9+.-]*:|#|/)(?P<target>[^)\s]+\.md(?:#[^)\s]*)?)\)")
 
 
@@ -33,18 +34,25 @@ def content_links(markdown: str) -> list[ContentLink]:
 
 
 def web_links(markdown: str) -> list[str]:
-    """Every address a reader can follow or the page loads from outside: href and src of the
+    """Every address a reader can follow, send a form to or the page loads from outside (href, src, action…) of the
     HTML the Markdown becomes (inline, reference and autolinks, raw HTML), except guide:, faq:,
     tel: and links inside the page. Scheme-relative addresses (//host/...) count as outside."""
     collector = _Addresses()
     collector.feed(python_markdown.markdown(markdown, extensions=list(MARKDOWN_EXTENSIONS)))
     links = []
     for address in collector.addresses:
-        parts = urlsplit(address.strip())
-        if parts.scheme.lower() in _LOCAL_SCHEMES or not (parts.scheme or address.strip().startswith("//")):
+        seen = as_browser_reads(address)
+        parts = urlsplit(seen)
+        if parts.scheme.lower() in _LOCAL_SCHEMES or not (parts.scheme or seen.startswith("//")):
             continue
         links.append(address.strip())
     return links
+
+
+def as_browser_reads(address: str) -> str:
+    """An address the way a browser reads it: tabs and newlines dropped, backslashes as slashes
+    (so /\\evil.example/ is another host), surrounding spaces trimmed."""
+    return re.sub(r"[\t\n\r]", "", address).strip().replace("\\", "/")
 
 
 class _Addresses(HTMLParser):
@@ -53,7 +61,7 @@ class _Addresses(HTMLParser):
         self.addresses: list[str] = []
 
     def handle_starttag(self, tag, attrs):
-        self.addresses += [value for name, value in attrs if name in ("href", "src") and value]
+        self.addresses += [value for name, value in attrs if name in _ADDRESS_ATTRIBUTES and value]
 
 
 def relative_page_links(markdown: str) -> list[str]:

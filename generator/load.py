@@ -223,7 +223,19 @@ def load_content(root: Path) -> LoadedContent:
     errors: list[ContentError] = []
     documents: list[Document] = []
     assets: dict[str, Asset] = {}
+    inside = root.resolve()
+
+    def escapes(path: Path) -> bool:
+        """A symbolic link that leads out of the content folder: a build must not read files off the machine."""
+        if path.resolve().is_relative_to(inside):
+            return False
+        message = "a link (symlink) to a file outside the content folder: copy the file in instead"
+        errors.append(ContentError(display_path(path, root.parent), None, "", message))
+        return True
+
     for entry in sorted(root.iterdir()):
+        if escapes(entry):
+            continue
         if entry.name == REGISTRY_FILE and entry.is_file():
             try:
                 documents.append(load_document(entry, "short-links", root))
@@ -234,6 +246,8 @@ def load_content(root: Path) -> LoadedContent:
             continue
         if entry.name in ASSET_DIRS:
             for path in sorted(p for p in entry.rglob("*") if p.is_file()):
+                if escapes(path):
+                    continue
                 rel = path.relative_to(root).as_posix()
                 assets[rel] = Asset(rel, path.read_bytes())
             continue
@@ -243,7 +257,7 @@ def load_content(root: Path) -> LoadedContent:
             errors.append(ContentError(display_path(entry, root.parent), None, "", message))
             continue
         for path in sorted(entry.iterdir()):
-            if path.name.startswith(".") or path.is_dir():
+            if path.name.startswith(".") or path.is_dir() or escapes(path):
                 continue
             if entry.name == RESULTS_DIR and path.suffix != ".csv":
                 message = "not a results file: save the table from Excel as CSV UTF-8 (.csv)"

@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from .text import SLUG_PATTERN
+from .urls import outbound_problem
 
 Slug = Annotated[
     str,
@@ -307,6 +308,10 @@ class SiteConfig(Model):
     allowed_domains: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$")]] = Field(
         min_length=1, description="Tên miền được phép liên kết ra ngoài (khớp cả tên miền con)"
     )
+    source_domains: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$")]] = Field(
+        default_factory=list,
+        description="Tên miền được phép làm nguồn trích dẫn (source_url), ví dụ báo chí: vnexpress.net",
+    )
     national_hotline: Hotline | None = None
     theme: ThemeColours = ThemeColours()
     search: SearchSettings = SearchSettings()
@@ -320,6 +325,10 @@ class SiteConfig(Model):
     def _base_url_fits_a_printed_qr_code(cls, url: HttpUrl) -> HttpUrl:
         if url.query or url.fragment:
             raise ValueError("base_url must not have a query or fragment")
+        # Every QR code carries this address: the same rules as any link put in front of citizens.
+        problem = outbound_problem(str(url), [url.host or ""], "its own host")
+        if problem:
+            raise ValueError(problem)
         longest = len(f"{str(url).rstrip('/')}/q/") + SHORT_CODE_MAX
         if longest > QR_V4_M_BYTES:
             raise ValueError(
@@ -327,12 +336,6 @@ class SiteConfig(Model):
                 f"and a QR code that scans reliably from paper (version 4, level M) holds {QR_V4_M_BYTES}"
             )
         return url
-
-    def allows_host(self, host: str) -> bool:
-        """Exact domain or a subdomain of an allowed domain; the site's own host always."""
-        host = host.lower().rstrip(".")
-        own = (self.base_url.host or "").lower()
-        return host == own or any(host == d or host.endswith("." + d) for d in self.allowed_domains)
 
     @property
     def base(self) -> str:

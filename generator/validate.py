@@ -6,11 +6,13 @@ Every problem is collected; nothing is raised until all files have been seen.
 from __future__ import annotations
 
 import difflib
+import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
+import PIL.Image
 from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, ContentErrors, display_path
@@ -20,6 +22,7 @@ from .models import MODELS_BY_KIND, FaqEntry, FaqGroup, Guide, Province, ShortLi
 from .results import ProvinceResults, validate_results
 from .shortlinks import ShortLinks, resolve
 from .text import SLUG_PATTERN, slugify
+from .urls import outbound_problem
 
 
 @dataclass
@@ -168,12 +171,16 @@ def validate(loaded: LoadedContent, config: SiteConfig, config_name: str = "site
 
 
 def _cross_file_errors(loaded, parsed, config: SiteConfig, config_name: str) -> list[ContentError]:
-    errors: list[ContentError] = []
+    errors: list[ContentError] = [
+        ContentError(f"content/{name}", None, "", problem)
+        for name, asset in sorted(loaded.assets.items())
+        if (problem := image_problem(name, asset.data))
+    ]
     raw = {kind: [d for d in loaded.documents if d.kind == kind and isinstance(d.data, dict)] for kind in parsed}
 
     # Names are taken from the raw data, so a file with a schema error still counts as known.
-    province_slugs = {d.data.get("slug") for d in raw["provinces"]}
-    guide_slugs = {d.data.get("slug") for d in raw["guides"]}
+    province_slugs = {_text(d.data.get("slug")) for d in raw["provinces"]} - {None}
+    guide_slugs = {_text(d.data.get("slug")) for d in raw["guides"]} - {None}
 
     errors += _duplicate_errors(raw)
 
@@ -225,12 +232,14 @@ def _cross_file_errors(loaded, parsed, config: SiteConfig, config_name: str) -> 
             markdown_fields.append((doc, ("entries", i, "answer"), entry.answer, _shown(entry, province_slugs)))
 
     # Taken from the raw data too, so a guide with a schema error elsewhere is still a valid link target.
-    guide_provinces = {d.data.get("slug"): _raw_provinces(d.data, province_slugs) for d in raw["guides"]}
+    guide_provinces = {
+        slug: _raw_provinces(d.data, province_slugs) for d in raw["guides"] if (slug := _text(d.data.get("slug")))
+    }
     faq_provinces = {
-        entry.get("id"): _raw_provinces(entry, province_slugs)
+        entry_id: _raw_provinces(entry, province_slugs)
         for d in raw["faqs"]
-        for entry in (d.data.get("entries") or [])
-        if isinstance(entry, dict)
+        for entry in (d.data.get("entries") if isinstance(d.data.get("entries"), list) else [])
+        if isinstance(entry, dict) and (entry_id := _text(entry.get("id")))
     }
     for doc, loc, markdown, shown_in in markdown_fields:
         errors += _link_errors(doc, loc, markdown, shown_in & province_slugs, guide_provinces, faq_provinces)
@@ -256,6 +265,37 @@ def _cross_file_errors(loaded, parsed, config: SiteConfig, config_name: str) -> 
                 )
             )
     return errors
+
+
+_IMAGE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
+_MAX_IMAGE_PIXELS = 25_000_000  # a phone screenshot is ~3 MP; more is a mistake or a decompression bomb
+_ACTIVE_SVG = re.compile(
+    r"<script|<foreignobject|\bon[a-z]+\s*=|javascript:|(?:href|src)\s*=\s*[\"']?\s*(?:https?:)?//", re.I
+)
+
+
+def image_problem(name: str, data: bytes) -> str | None:
+    """Why a picture in content/images must not be used: its real format is not what its name
+    says, it is too large to decode safely, it is damaged, or (SVG) it can run a script or load
+    something from elsewhere when opened on its own."""
+    suffix = Path(name).suffix.lower()
+    if suffix == ".svg":
+        if _ACTIVE_SVG.search(data.decode("utf-8", "replace")):
+            return "SVG with a script, an event handler or an outside reference: export it again as plain drawing"
+        return None
+    expected = _IMAGE_FORMATS.get(suffix)
+    if expected is None:
+        return f"not a picture the site can use ({suffix or 'no extension'}); use .png, .jpg or .webp"
+    try:
+        with PIL.Image.open(io.BytesIO(data)) as image:
+            if image.format != expected:
+                return f"the file is {image.format or 'not a picture'} but its name ends in {suffix}"
+            if image.width * image.height > _MAX_IMAGE_PIXELS:
+                return f"{image.width}×{image.height} pixels is too large (at most {_MAX_IMAGE_PIXELS:,} pixels)"
+            image.verify()
+    except (PIL.UnidentifiedImageError, OSError, SyntaxError, ValueError, PIL.Image.DecompressionBombError):
+        return f"not a readable {expected} picture (damaged or not a picture)"
+    return None
 
 
 def _duplicate_errors(raw: dict[str, list[Document]]) -> list[ContentError]:
@@ -311,10 +351,21 @@ def _allow_list_errors(parsed, config: SiteConfig, config_name: str) -> list[Con
         for i, faq in enumerate(guide.faqs):
             for url in web_links(faq.answer):
                 errors += _off_list(doc, ("faqs", i, "answer"), url, config, config_name)
+        errors += _source_errors(doc, ("source_url",), guide.source_url, config, config_name)
     for doc, province in parsed["provinces"]:
         for i, portal in enumerate(province.portals):
             errors += _off_list(doc, ("portals", i, "url"), portal.url, config, config_name)
+        errors += _source_errors(doc, ("source_url",), province.source_url, config, config_name)
+    for doc, group in parsed["faqs"]:
+        for i, entry in enumerate(group.entries):
+            for url in web_links(entry.answer):
+                errors += _off_list(doc, ("entries", i, "answer"), url, config, config_name)
     return errors
+
+
+def _text(value) -> str | None:
+    """A raw value that can name something: text, or None (a list or mapping in its place is a schema error)."""
+    return value if isinstance(value, str) else None
 
 
 def _raw_provinces(data: dict, all_provinces: set) -> set:
@@ -323,16 +374,21 @@ def _raw_provinces(data: dict, all_provinces: set) -> set:
 
 
 def _off_list(doc: Document, loc: tuple, url, config: SiteConfig, config_name: str) -> list[ContentError]:
-    """Links that send citizens to a service or get printed must be https on an allowed domain (anti-phishing)."""
+    """Links that send citizens to a service or get printed must be safe to follow (see urls.py)."""
     if url is None:
         return []
-    parts = urlsplit(str(url))
-    if parts.scheme != "https":
-        return [doc.error(loc, f"{url} must use https://")]
-    if not config.allows_host(parts.hostname or ""):
-        allowed = ", ".join(config.allowed_domains)
-        return [doc.error(loc, f"{parts.hostname} is not an allowed domain ({config_name} allowed_domains: {allowed})")]
-    return []
+    own = config.base_url.host or ""
+    problem = outbound_problem(str(url), config.allowed_domains, f"{config_name} allowed_domains", own)
+    return [doc.error(loc, problem)] if problem else []
+
+
+def _source_errors(doc: Document, loc: tuple, url, config: SiteConfig, config_name: str) -> list[ContentError]:
+    """A source cited on a page may be the press, but it is still held to the same rules."""
+    if url is None:
+        return []
+    domains = [*config.allowed_domains, *config.source_domains]
+    problem = outbound_problem(str(url), domains, f"{config_name} allowed_domains and source_domains")
+    return [doc.error(loc, problem)] if problem else []
 
 
 def _shown(entry: FaqEntry, all_provinces: set) -> set:
@@ -351,7 +407,7 @@ def _link_errors(doc, loc, markdown, shown_in, guide_provinces, faq_provinces) -
     for link in content_links(markdown):
         known = guide_provinces if link.scheme == "guide" else faq_provinces
         if link.name not in known:
-            names = ", ".join(sorted(known))
+            names = ", ".join(sorted(k for k in known if isinstance(k, str)))
             errors.append(doc.error(loc, f"link to unknown {link.scheme} {link.name!r}; known: {names}"))
             continue
         missing = sorted(str(p) for p in shown_in - known[link.name])

@@ -299,3 +299,19 @@ def test_every_page_names_its_language(built_demo):
     pages = [p for p in Path(built_demo.out).rglob("*.html")]
     assert pages
     assert [p for p in pages if '<html lang="vi"' not in p.read_text("utf-8")[:500]] == []
+
+
+def test_checking_a_leaflet_code_names_its_guide_and_refuses_a_wrong_one(phone, base, built_demo):
+    code = next(p.split("/")[1] for p in built_demo.files if p.startswith("q/") and p.endswith("index.html"))
+    target = built_demo.files[f"q/{code}/index.html"]
+    phone.goto(f"{base}/kiem-tra-to-roi/")
+    phone.fill("#code", code.upper())
+    phone.click("#check-code button")
+    phone.wait_for_selector("#check-result .dvc-check-good")
+    result = phone.inner_text("#check-result")
+    assert f"Mã {code} là mã thật" in result
+    assert target["province"] and "Tỉnh, thành phố" in result
+    phone.fill("#code", code[:-1] + ("0" if code[-1] != "0" else "1"))  # the check character no longer matches
+    phone.click("#check-code button")
+    phone.wait_for_selector("#check-result .dvc-check-bad")
+    assert "Mã không đúng" in phone.inner_text("#check-result")

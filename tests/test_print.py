@@ -583,8 +583,9 @@ def test_check_page_exists_is_printed_on_every_file_and_reads_the_short_link_pag
     assert demo.files[f"{slug}/index.html"]["kind"] == "page"
     html = page.read_text("utf-8")
     assert 'id="check-code"' in html and 'id="code"' in html
-    assert f'fetch("../{SHORT_LINK_DIR}/" + code + "/")' in html  # what the page reads, relative to itself
-    assert 'getElementById("short-link").dataset' in html
+    assert f'data-short-links="../{SHORT_LINK_DIR}/"' in html  # what the page reads, relative to itself
+    script = (demo.out / "assets/javascripts/dvc.js").read_text("utf-8")
+    assert "fetch(form.dataset.shortLinks + code" in script and 'getElementById("short-link").dataset' in script
 
     printed = compact(f"{demo.base}/{slug}/".removeprefix("https://"))
     for file in demo.prints:

@@ -13,6 +13,10 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -38,7 +42,9 @@ MIN_MODULE_MM = 0.5
 MIN_GRAY_CONTRAST = 4.5
 SHRINK_STEPS = (1.0, 0.93, 0.86)  # the smallest is the minimum text size: 86 % of the design size
 PX_PER_MM = 96 / 25.4
-_RENDERER_VERSION = "2"  # bump when a change here alters the PDFs for the same input
+_RENDERER_VERSION = "3"  # bump when a change here alters the PDFs for the same input
+LAYOUT_SECONDS = 60  # the longest a layout run may take, plus a second per 10 KB of HTML (commune batches)
+LAYOUT_BYTES_PER_SECOND = 10_000
 SAFE_MARGIN_MM = 4  # most printers cannot print closer to the paper's edge
 
 
@@ -67,6 +73,29 @@ class PrintError(Exception):
     def __init__(self, job: PrintJob, message: str):
         self.job = job
         super().__init__(f"{job.path}: {message}")
+
+
+class _TimeUp(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise _TimeUp in the main thread after `seconds` (elsewhere, no limit: signals need the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def time_up(signum, frame):
+        raise _TimeUp
+
+    previous = signal.signal(signal.SIGALRM, time_up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True)
@@ -241,12 +270,18 @@ class PrintRenderer:
     def _document(self, html: str, job: PrintJob):
         self._check_glyphs(html, job)
         self.renders += 1
+        # A leaflet lays out in a fraction of a second; content that makes WeasyPrint run for
+        # minutes is an error, not a reason to hold up every other province's build.
+        seconds = LAYOUT_SECONDS + len(html) / LAYOUT_BYTES_PER_SECOND
         try:
-            return weasyprint.HTML(string=html, url_fetcher=_Fetcher(self.assets, job.path)).render(
-                stylesheets=[self.stylesheet], font_config=self.font_config
-            )
+            with _time_limit(seconds):
+                return weasyprint.HTML(string=html, url_fetcher=_Fetcher(self.assets, job.path)).render(
+                    stylesheets=[self.stylesheet], font_config=self.font_config
+                )
         except FatalURLFetchingError as exc:
             raise PrintError(job, str(exc)) from None
+        except _TimeUp:
+            raise PrintError(job, f"layout took longer than {seconds:.0f} s: shorten the text") from None
 
     def _batch_html(self, jobs: list[PrintJob], scale: float) -> str:
         """The commune layers of all jobs as one HTML document, one after the other."""
@@ -345,11 +380,26 @@ def _stamp(base: bytes, overlay: pikepdf.Pdf, first: int, count: int) -> bytes:
     or renamed, and the shared bytes are copied as they are (~2 ms per leaflet).
     """
     with pikepdf.open(io.BytesIO(base)) as pdf:
-        for page, layer in zip(pdf.pages, overlay.pages[first : first + count], strict=True):
-            page.add_overlay(layer)
+        for number, (page, layer) in enumerate(zip(pdf.pages, overlay.pages[first : first + count], strict=True)):
+            _add_overlay(page, layer, pikepdf.Name(f"/DvcLayer{number}"))
         buffer = io.BytesIO()
         pdf.save(buffer, deterministic_id=True)
         return buffer.getvalue()
+
+
+def _add_overlay(page: pikepdf.Page, layer: pikepdf.Page, name: pikepdf.Name) -> None:
+    """page.add_overlay(layer), but under a name we choose: pikepdf names the form XObject at random,
+    which made two builds of the same leaflet differ. WeasyPrint's pages share one resource
+    dictionary, so the name carries the page number."""
+    form = layer.as_form_xobject()
+    page.add_resource(form, pikepdf.Name.XObject, name, replace_existing=False)
+    placement = page.calc_form_xobject_placement(
+        form, name, pikepdf.Rectangle(page.trimbox), allow_shrink=True, allow_expand=True
+    )
+    page.contents_add(b"q\n", prepend=True)
+    page.contents_add(b"Q\n", prepend=False)
+    page.contents_add(placement, prepend=False)
+    page.contents_coalesce()
 
 
 # --- Layout checks on WeasyPrint's boxes ---------------------------------------------

@@ -63,6 +63,7 @@ def mkdocs_config(site: SitePlan, config: SiteConfig, theme_dir: Path, docs_dir:
             "icon": {"logo": "material/card-account-details-outline"},
         },
         "plugins": [],  # Material's search does not fold Vietnamese and costs 36 KB a page: dvc.js searches
+        "hooks": [str(Path(__file__).with_name("mkdocs_hooks.py"))],  # sanitises every page body
         "markdown_extensions": _MARKDOWN_EXTENSIONS,
         "nav": [{title: path} for title, path in site.nav] or None,
         "extra": {

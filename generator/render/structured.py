@@ -19,8 +19,8 @@ def plain_text(source: str) -> str:
 
 
 def script_safe(data: dict) -> str:
-    """JSON that cannot end the <script> element it sits in."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    """JSON that cannot end the <script> element it sits in, nor look like markup: every < is escaped."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
 
 
 def guide_jsonld(guide, province, url: str) -> str:

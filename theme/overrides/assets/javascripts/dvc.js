@@ -187,6 +187,56 @@
     }).catch(function () { /* reading still works online */ })
   }
 
+  // --- "Kiểm tra tờ rơi": is the code printed under a QR code one of ours, and where does it lead?
+  (function () {
+    var form = document.getElementById("check-code")
+    if (!form) return
+    var ALPHABET = "0123456789abcdefghjkmnpqrstvwxy";
+    function normalise(text) {
+      return text.trim().toLowerCase().replace(/[\s-]/g, "").replace(/i|l/g, "1").replace(/o/g, "0");
+    }
+    function wellFormed(code) {  // same check character as the build (generator/shortlinks.py)
+      if (code.length < 4) return false;
+      var total = 0;
+      for (var i = 0; i < code.length - 1; i++) {
+        var value = ALPHABET.indexOf(code[i]);
+        if (value < 0) return false;
+        total += (i + 1) * value;
+      }
+      return ALPHABET[total % ALPHABET.length] === code[code.length - 1];
+    }
+    function show(html) { document.getElementById("check-result").innerHTML = html; }
+    function text(value) {
+      var p = document.createElement("p");
+      p.textContent = value;
+      return p.innerHTML.replace(/"/g, "&quot;");
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var code = normalise(document.getElementById("code").value);
+      if (!wellFormed(code)) {
+        show('<p class="dvc-check-bad"><strong>Mã không đúng.</strong> Kiểm tra lại từng ký tự (mã chỉ gồm chữ số và chữ cái thường).</p>');
+        return;
+      }
+      fetch(form.dataset.shortLinks + code + "/").then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.text();
+      }).then(function (html) {
+        var info = new DOMParser().parseFromString(html, "text/html").getElementById("short-link").dataset;
+        show('<p class="dvc-check-good"><strong>Mã ' + text(info.code) + ' là mã thật.</strong></p><ul>' +
+          '<li>Hướng dẫn: <strong>' + text(info.guide) + '</strong></li>' +
+          '<li>Tỉnh, thành phố: ' + text(info.province) + (info.commune ? ' (' + text(info.commune) + ')' : '') + '</li>' +
+          '<li>Đợt in: ' + text(info.batch) + '</li></ul>' +
+          (info.retired
+            ? '<p><strong>Hướng dẫn này không còn áp dụng:</strong> ' + text(info.retired) + '</p>' +
+              '<p><a class="md-button" href="' + text(info.target) + '">Xem các hướng dẫn đang áp dụng</a></p>'
+            : '<p><a class="md-button" href="' + text(info.target) + '">Mở hướng dẫn</a></p>'));
+      }).catch(function () {
+        show('<p class="dvc-check-bad"><strong>Không tìm thấy mã ' + text(code) + '.</strong> Tờ rơi này có thể không do chúng tôi phát hành: đừng làm theo, hãy gọi đường dây nóng của tỉnh.</p>');
+      });
+    });
+  })();
+
   // --- Printed pages show where each link leads: relative links get their full address.
   addEventListener("beforeprint", function () {
     document.querySelectorAll(".md-typeset a[href]:not([href^='#']):not([href^='http']):not([href^='tel:'])").forEach(function (a) {
