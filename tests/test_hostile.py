@@ -208,6 +208,12 @@ def test_an_image_path_that_climbs_out_of_content_is_refused(run, mini, live):
     refused(run, mini, live, GUIDE, "steps[0].image.src", "image file not found")
 
 
+def test_a_redirect_chain_through_an_old_guide_address_is_refused(run, mini, live):
+    # tam-tru's address would redirect to khai-sinh while tam-tru still has a page there: a chain.
+    edit(mini, GUIDE, "slug: khai-sinh", "slug: khai-sinh\nformer_slugs: [tam-tru]")
+    refused(run, mini, live, GUIDE, "former_slugs[0]", "duplicate guide slug 'tam-tru'")
+
+
 def test_a_leaflet_whose_layout_runs_too_long_stops_with_its_name(mini, live, monkeypatch):
     from generator.errors import ContentErrors
 
