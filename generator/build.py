@@ -107,10 +107,11 @@ def build(options: BuildOptions, progress: Callable[[str], None] = log_to_stderr
             )
         write_root_files(plan, site, options.theme, output)
         manifest = output.commit()
-    if site.short_links.new and options.record_short_links:
-        # Only after the output is live: a code is recorded once something may carry it.
-        replace_file(options.content / REGISTRY_FILE, registry_yaml(site.short_links.updated_registry()))
-        progress(f"  {len(site.short_links.new)} new short code(s) recorded in {options.content / REGISTRY_FILE}")
+        if site.short_links.new and options.record_short_links:
+            # Only after the output is live (a code is recorded once something may carry it), and
+            # still under the output's lock, so two builds never write the registry at once.
+            replace_file(options.content / REGISTRY_FILE, registry_yaml(site.short_links.updated_registry()))
+            progress(f"  {len(site.short_links.new)} new short code(s) recorded in {options.content / REGISTRY_FILE}")
 
     pages = sum(len(s.pages) for s in plan.sites)
     return BuildReport(

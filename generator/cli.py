@@ -153,7 +153,7 @@ def run_serve(args) -> int:
     def rebuild() -> None:
         try:
             build(options)
-        except (ContentErrors, SiteBuildError) as exc:
+        except (ContentErrors, SiteBuildError, OutputError) as exc:
             # The previous preview stays up; the author fixes the file and saves again.
             print(exc.report() if isinstance(exc, ContentErrors) else exc, file=sys.stderr)
 

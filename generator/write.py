@@ -3,6 +3,13 @@
 A build writes into a staging folder beside the output, then swaps it in with
 one atomic rename, so the live output is always a complete build. A lock file
 keeps two builds from writing to the same output at once.
+
+What a killed build (SIGKILL included) leaves behind, and how the next build copes:
+- the lock is an flock() on an open file, which the kernel releases when the process dies,
+  so a lock file left on disk never blocks anyone;
+- its staging folder (and the `.work` folder beside it) is removed by the next build to the
+  same output, once that build holds the lock (so no build using them can still be running);
+- the live output is either the previous build or, if the swap had happened, the new one.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -33,61 +41,120 @@ class Entry:
 
 
 class Output:
-    """A staging folder that becomes `final` on commit(), or vanishes on abort()."""
+    """A staging folder that becomes `final` on commit(), or vanishes if the build ends without one."""
 
     def __init__(self, final: Path):
         self.final = final.resolve()
         self.final.parent.mkdir(parents=True, exist_ok=True)
         self.root = self.final.parent / f".{self.final.name}.staging-{os.getpid()}"
-        self._lock_file = None
+        self.work = self.final.parent / f"{self.root.name}.work"  # where engines build whole sites
+        self.lock_path = self.final.parent / f".{self.final.name}.lock"
+        self._lock_fd: int | None = None
         self.entries: dict[str, Entry] = {}
 
     def __enter__(self) -> Output:
-        lock_path = self.final.parent / f".{self.final.name}.lock"
-        self._lock_file = open(lock_path, "w")
+        self._lock()
         try:
-            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._lock_file.close()
-            raise OutputError(f"another build is writing to {self.final}; try again when it has finished") from None
-        self._remove_stale_staging()
-        self.root.mkdir()
+            self._remove_stale_staging()
+            self.root.mkdir()
+        except BaseException:
+            self._unlock()
+            raise
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        for folder in (self.root, self.root.parent / f"{self.root.name}.work"):
+        for folder in (self.root, self.work):
             if folder.exists():
-                shutil.rmtree(folder)
-        if self._lock_file:
-            self._lock_file.close()
+                shutil.rmtree(folder, ignore_errors=True)
+        self._unlock()
+
+    def _lock(self) -> None:
+        """Hold an flock() on the lock file until __exit__, or refuse if another build holds it.
+
+        The kernel drops the lock when the process dies, however it dies: a lock file left on disk
+        by a killed build is free. The file holds the owner's process id, for the message only.
+        """
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            owner = os.read(fd, 32).decode("ascii", "replace").strip()
+            os.close(fd)
+            who = f"another build (process {owner})" if owner.isdigit() else "another build"
+            raise OutputError(
+                f"{who} is writing to {self.final}; try again when it has finished (lock file {self.lock_path})"
+            ) from None
+        except BaseException:
+            os.close(fd)
+            raise
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+        self._lock_fd = fd
+
+    def _unlock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # releases the flock
+            self._lock_fd = None
 
     def _remove_stale_staging(self) -> None:
-        """Leftovers of builds that were killed; we hold the lock, so none is running."""
-        for stale in self.final.parent.glob(f".{self.final.name}.staging-*"):  # and their .work folders
-            shutil.rmtree(stale, ignore_errors=True)
-        for stale in self.final.parent.glob(f".{self.final.name}.old-*"):
+        """Leftovers of builds that were killed; we hold the lock, so none of them is running."""
+        name = re.escape(self.final.name)
+        staging = re.compile(rf"\.{name}\.staging-\d+(\.work)?")
+        old = re.compile(rf"\.{name}\.old-\d+")
+        leftovers = [p for p in self.final.parent.iterdir() if staging.fullmatch(p.name) or old.fullmatch(p.name)]
+        olds = [p for p in leftovers if old.fullmatch(p.name)]
+        if not self.final.exists() and not self.final.is_symlink() and len(olds) == 1:
+            # Killed inside the two-rename fallback of _exchange() after the live output was moved
+            # aside: that folder is the previous complete build, so it becomes live again.
+            os.rename(olds[0], self.final)
+            leftovers.remove(olds[0])
+        for stale in leftovers:
             shutil.rmtree(stale, ignore_errors=True)
 
-    def path(self, relative: str) -> Path:
-        """Absolute staging path for an output-relative path; refuses anything outside."""
+    def _relative(self, relative: str) -> PurePosixPath:
+        """The parts of an output-relative path; refuses absolute paths, `..` and the empty path."""
+        if not isinstance(relative, str) or "\0" in relative:
+            raise OutputError(f"output path {relative!r} is not a valid path")
         pure = PurePosixPath(relative)
         if pure.is_absolute() or ".." in pure.parts or not pure.parts:
             raise OutputError(f"output path {relative!r} would leave the output folder")
-        return self.root.joinpath(*pure.parts)
+        return pure
+
+    def _inside(self, target: Path, base: Path, relative: str) -> Path:
+        """Refuse `target` if a symbolic link on its way (or at its end) leads out of `base`."""
+        try:
+            real = target.resolve()  # follows every link that exists, dangling ones included
+        except (OSError, RuntimeError) as exc:  # a link loop
+            raise OutputError(f"output path {relative!r} cannot be resolved: {exc}") from None
+        if not real.is_relative_to(base.resolve()):
+            raise OutputError(
+                f"output path {relative!r} would leave the output folder through a symbolic link (it leads to {real})"
+            )
+        return target
+
+    def path(self, relative: str) -> Path:
+        """Absolute staging path for an output-relative path; refuses anything outside."""
+        pure = self._relative(relative)
+        return self._inside(self.root.joinpath(*pure.parts), self.root, relative)
 
     def build_dir(self, prefix: str) -> Path:
         """An empty folder for an engine to build one site into (engines may empty their folder first)."""
-        folder = self.root.parent / f"{self.root.name}.work" / (prefix or "_national")
+        pure = self._relative(prefix or "_national")
+        self.work.mkdir(exist_ok=True)
+        folder = self._inside(self.work.joinpath(*pure.parts), self.work, prefix)
         folder.mkdir(parents=True)
         return folder
 
     def place(self, built: Path, prefix: str) -> None:
         """Move a site built in build_dir() to `prefix` in the output ('' for the root)."""
+        self._inside(built, self.work, str(built))
         if prefix:
-            os.rename(built, self.path(prefix))
+            target = self.path(prefix)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(built, target)
             return
         for child in built.iterdir():
-            os.rename(child, self.root / child.name)
+            os.rename(child, self.path(child.name))
         built.rmdir()
 
     def write(
@@ -113,12 +180,17 @@ class Output:
         qr: tuple[str, ...] = (),
     ) -> None:
         """Describe a file that a renderer wrote into the staging folder itself."""
-        self.entries[relative] = Entry(kind, province, source, qr)
+        self.entries[self._relative(relative).as_posix()] = Entry(kind, province, source, qr)
 
     def manifest(self) -> dict:
+        """Every file of the staging folder with its SHA-256; a symbolic link leading outside is an error."""
         files = []
-        for path in sorted(p for p in self.root.rglob("*") if p.is_file()):
+        for path in sorted(self.root.rglob("*")):
             relative = path.relative_to(self.root).as_posix()
+            if path.is_symlink():
+                self._inside(path, self.root, relative)
+            if not path.is_file():
+                continue
             entry = self.entries.get(relative) or Entry("asset", None, None)
             item = {
                 "path": relative,
@@ -134,14 +206,28 @@ class Output:
 
     def commit(self) -> dict:
         """Write the manifest and make the staging folder the live output in one step."""
+        self._check_replaceable()
         manifest = self.manifest()
         (self.root / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", "utf-8")
         if self.final.exists() or self.final.is_symlink():
             _exchange(self.root, self.final)  # now self.root holds the previous build
-            shutil.rmtree(self.root)
+            shutil.rmtree(self.root, ignore_errors=True)  # if this fails, the next build removes it
         else:
             os.rename(self.root, self.final)
         return manifest
+
+    def _check_replaceable(self) -> None:
+        """Only a previous build (or an empty folder) is replaced: `--out .` or `--out content`
+        would otherwise swap the author's own folder away and delete it."""
+        if not self.final.exists() and not self.final.is_symlink():
+            return
+        if not self.final.is_dir() or self.final.is_symlink():
+            raise OutputError(f"{self.final} is not a folder; choose another --out")
+        if any(self.final.iterdir()) and not (self.final / MANIFEST).is_file():
+            raise OutputError(
+                f"{self.final} is not empty and is not the output of a previous build (it has no {MANIFEST}); "
+                "choose another --out, or empty or remove that folder"
+            )
 
 
 _RENAME_EXCHANGE = 2
@@ -158,7 +244,7 @@ def _exchange(a: Path, b: Path) -> None:
         err = ctypes.get_errno()
         if err not in (errno.ENOSYS, errno.EINVAL):
             raise OSError(err, os.strerror(err), str(b))
-    aside = b.parent / f".{b.name}.old-{os.getpid()}"
+    aside = b.parent / f".{b.name}.old-{os.getpid()}"  # restored by the next build if we die before b exists
     os.rename(b, aside)
     os.rename(a, b)
     os.rename(aside, a)
