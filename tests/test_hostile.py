@@ -227,6 +227,14 @@ def test_a_leaflet_whose_layout_runs_too_long_stops_with_its_name(mini, live, mo
     assert tree_digest(live) == before
 
 
+def test_no_markdown_extension_that_reads_files_is_enabled():
+    from generator.links import MARKDOWN_EXTENSIONS
+    from generator.render.site import _MARKDOWN_EXTENSIONS
+
+    names = [next(iter(e)) if isinstance(e, dict) else e for e in [*_MARKDOWN_EXTENSIONS, *MARKDOWN_EXTENSIONS]]
+    assert names and not [n for n in names if any(word in n for word in ("snippets", "include", "macros"))]
+
+
 # --- raw HTML in Markdown: built, with the active parts removed ------------------------------------
 
 ACTIVE = [
