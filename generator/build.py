@@ -28,7 +28,7 @@ from .render.search import INDEX_NAME, search_index_json
 from .render.site import build_site
 from .shortlinks import registry_yaml
 from .validate import Site, load_config, validate
-from .write import MANIFEST, Output, OutputError, replace_file
+from .write import MANIFEST, Output, OutputError, locked, replace_file
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_THEME = PROJECT_ROOT / "theme"
@@ -299,7 +299,8 @@ def verify(options: BuildOptions, progress: Callable[[str], None] = log_to_stder
         rebuilt = Path(work) / "site"
         report = build(replace(options, out=rebuilt, record_short_links=False), progress)
         progress(f"Comparing {live} with the rebuild")
-        differences, files = compare_outputs(live, rebuilt)
+        with locked(live):  # a build swapping the output mid-comparison would show false differences
+            differences, files = compare_outputs(live, rebuilt)
     return VerifyReport(files, differences, report.new_short_codes)
 
 

@@ -22,6 +22,8 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -38,6 +40,17 @@ class Entry:
     province: str | None
     source: str | None
     qr: tuple[str, ...] = ()  # the exact URL of every QR code the file shows
+
+
+@contextmanager
+def locked(final: Path) -> Iterator[None]:
+    """Hold the output's lock, as a build does, so that no build swaps it while it is being read."""
+    output = Output(final)
+    output._lock()
+    try:
+        yield
+    finally:
+        output._unlock()
 
 
 class Output:

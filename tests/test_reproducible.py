@@ -170,3 +170,14 @@ def test_verify_reports_short_codes_missing_from_the_registry_and_does_not_recor
     assert result.returncode == 1, result.stdout + result.stderr
     assert "are not in content/short-links.yml" in result.stdout
     assert not (project / "content" / "short-links.yml").exists()
+
+
+def test_verify_does_not_compare_while_a_build_holds_the_output(two_builds, tmp_path):
+    from generator.write import locked
+
+    project = tmp_path / "project"
+    shutil.copytree(two_builds.first, project)
+    with locked(project / "site"):  # as a build that is about to swap the folder would
+        result = _dvc(project, "verify", "--skip", "print", "--cache")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "is writing to" in result.stderr
