@@ -32,32 +32,35 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
         command.add_argument("--config", type=Path, default=Path("site_config.yml"), help="site configuration file")
 
+    def output_options(command: argparse.ArgumentParser, out: str, province: str, skip: str) -> None:
+        command.add_argument("--out", type=Path, default=Path("site"), help=out)
+        command.add_argument("--province", metavar="SLUG", help=province)
+        command.add_argument("--skip", choices=["print"], action="append", default=[], help=skip)
+
     build_cmd = commands.add_parser("build", help="validate content and build the sites")
     content_options(build_cmd)
-    build_cmd.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
-    build_cmd.add_argument("--province", metavar="SLUG", help="build only this province (and the national page)")
-    build_cmd.add_argument(
-        "--no-cache", action="store_true", help="render every PDF again instead of reusing unchanged ones from .cache/"
+    output_options(
+        build_cmd,
+        "output folder (default: site)",
+        "build only this province (and the national page)",
+        "leave out the PDFs (a quick preview, not for publishing)",
     )
     build_cmd.add_argument(
-        "--skip",
-        choices=["print"],
-        action="append",
-        default=[],
-        help="leave out the PDFs (a quick preview, not for publishing)",
+        "--no-cache", action="store_true", help="render every PDF again instead of reusing unchanged ones from .cache/"
     )
 
     verify_cmd = commands.add_parser(
         "verify", help="rebuild into a temporary folder and report every file that differs from --out"
     )
     content_options(verify_cmd)
-    verify_cmd.add_argument("--out", type=Path, default=Path("site"), help="output to check (default: site)")
-    verify_cmd.add_argument("--province", metavar="SLUG", help="as given to build, when --out holds one province")
-    verify_cmd.add_argument(
-        "--cache", action="store_true", help="reuse PDFs and pictures from .cache/ (faster; misses a stale cache)"
+    output_options(
+        verify_cmd,
+        "output to check (default: site)",
+        "as given to build, when --out holds one province",
+        "as given to build, for a preview output",
     )
     verify_cmd.add_argument(
-        "--skip", choices=["print"], action="append", default=[], help="as given to build, for a preview output"
+        "--cache", action="store_true", help="reuse PDFs and pictures from .cache/ (faster; misses a stale cache)"
     )
 
     check_cmd = commands.add_parser("check", help="validate content only")

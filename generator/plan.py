@@ -379,7 +379,8 @@ def plan_province(site: Site, province: Province) -> SitePlan:
     ]
     pages.append(Page(HELP_PAGE, "help.md.j2", "Hỗ trợ trực tiếp", "help", source, base))
     search_context = {**base, "fields": _by_field(guides)}
-    pages.append(Page(SEARCH_PAGE, "search.md.j2", "Tìm kiếm", "search", None, search_context))
+    search = Page(SEARCH_PAGE, "search.md.j2", "Tìm kiếm", "search", None, search_context)
+    pages.append(search)
 
     prints, qr_images = plan_print(site, province, guides, featured)
     leaflets = {
@@ -432,7 +433,7 @@ def plan_province(site: Site, province: Province) -> SitePlan:
         card=card,
         charts=charts,
         chart_prints=chart_prints,
-        search_page="tim-kiem/",
+        search_page=search.url,
     )
 
 

@@ -351,11 +351,11 @@ def _allow_list_errors(parsed, config: SiteConfig, config_name: str) -> list[Con
         for i, faq in enumerate(guide.faqs):
             for url in web_links(faq.answer):
                 errors += _off_list(doc, ("faqs", i, "answer"), url, config, config_name)
-        errors += _source_errors(doc, ("source_url",), guide.source_url, config, config_name)
+        errors += _off_list(doc, ("source_url",), guide.source_url, config, config_name, source=True)
     for doc, province in parsed["provinces"]:
         for i, portal in enumerate(province.portals):
             errors += _off_list(doc, ("portals", i, "url"), portal.url, config, config_name)
-        errors += _source_errors(doc, ("source_url",), province.source_url, config, config_name)
+        errors += _off_list(doc, ("source_url",), province.source_url, config, config_name, source=True)
     for doc, group in parsed["faqs"]:
         for i, entry in enumerate(group.entries):
             for url in web_links(entry.answer):
@@ -373,21 +373,17 @@ def _raw_provinces(data: dict, all_provinces: set) -> set:
     return {str(p) for p in provinces} if isinstance(provinces, list) else all_provinces
 
 
-def _off_list(doc: Document, loc: tuple, url, config: SiteConfig, config_name: str) -> list[ContentError]:
-    """Links that send citizens to a service or get printed must be safe to follow (see urls.py)."""
+def _off_list(
+    doc: Document, loc: tuple, url, config: SiteConfig, config_name: str, source: bool = False
+) -> list[ContentError]:
+    """Links that send citizens to a service or get printed must be safe to follow (see urls.py).
+    A source cited on a page may also be on `source_domains` (the press), under the same rules."""
     if url is None:
         return []
-    own = config.base_url.host or ""
-    problem = outbound_problem(str(url), config.allowed_domains, f"{config_name} allowed_domains", own)
-    return [doc.error(loc, problem)] if problem else []
-
-
-def _source_errors(doc: Document, loc: tuple, url, config: SiteConfig, config_name: str) -> list[ContentError]:
-    """A source cited on a page may be the press, but it is still held to the same rules."""
-    if url is None:
-        return []
-    domains = [*config.allowed_domains, *config.source_domains]
-    problem = outbound_problem(str(url), domains, f"{config_name} allowed_domains and source_domains")
+    domains, names = config.allowed_domains, "allowed_domains"
+    if source:
+        domains, names = [*domains, *config.source_domains], "allowed_domains and source_domains"
+    problem = outbound_problem(str(url), domains, f"{config_name} {names}", config.base_url.host or "")
     return [doc.error(loc, problem)] if problem else []
 
 
