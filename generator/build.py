@@ -7,28 +7,32 @@ import filecmp
 import hashlib
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from importlib import metadata
 from pathlib import Path
 
-from .cache import RenderCache
+from . import parallel
+from .cache import RenderCache, digest
 from .errors import ContentError, ContentErrors
 from .load import REGISTRY_FILE, load_content
-from .plan import BuildPlan, SitePlan, plan_build, print_batches
+from .parallel import available_cores
+from .plan import BuildPlan, Shard, SitePlan, plan_build, print_batches
 from .render import qr, scene
 from .render.images import ImageError, ImageRenderer
 from .render.pages import render_pages
 from .render.print import PrintError, PrintRenderer
 from .render.redirects import render_redirect, render_short_link
 from .render.search import INDEX_NAME, search_index_json
-from .render.site import build_site
+from .render.site import SiteBuildError, build_site, mkdocs_config
 from .shortlinks import registry_yaml
 from .validate import Site, load_config, validate
-from .write import MANIFEST, Output, OutputError, locked, replace_file
+from .write import MANIFEST, Entry, Output, OutputError, locked, replace_file
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_THEME = PROJECT_ROOT / "theme"
@@ -43,13 +47,19 @@ class BuildOptions:
     out: Path = Path("site")
     province: str | None = None
     theme: Path = DEFAULT_THEME
-    use_cache: bool = True  # reuse PDFs rendered before from the same input (.cache/ beside site_config.yml)
+    use_cache: bool = True  # reuse PDFs, pictures, QR codes and whole sites made before from the same input
     skip_print: bool = False  # pages, QR images and short links only: a quick preview, not for publishing
     record_short_links: bool = True  # add new short codes to content/short-links.yml (verify leaves content alone)
+    jobs: int = 0  # processes to build provinces in; 0: one per available core
+    shard: Shard | None = None  # build only this share of the provinces (merge the shards' outputs afterwards)
 
     @property
     def cache_dir(self) -> Path | None:
         return self.config.parent / CACHE_DIR if self.use_cache else None
+
+    @property
+    def processes(self) -> int:
+        return self.jobs if self.jobs > 0 else available_cores()
 
 
 @dataclass
@@ -61,8 +71,11 @@ class BuildReport:
     pdfs_rendered: int = 0  # layouts WeasyPrint ran; the rest came from the cache
     images: int = 0
     images_rendered: int = 0  # pictures drawn (step pictures, cards, results charts); the rest came from the cache
+    sites_built: int = 0  # sites the engine built; the rest were unchanged and came from the cache
+    sites: int = 0
     source_date_epoch: int = 0  # the build date the output carries (sitemaps), in seconds since 1970 UTC
     new_short_codes: list[str] = field(default_factory=list)  # codes issued by this build (recorded or not)
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # per stage, summed over the processes
 
 
 def log_to_stderr(message: str) -> None:
@@ -84,46 +97,159 @@ def build(options: BuildOptions, progress: Callable[[str], None] = log_to_stderr
             [ContentError("--province", None, "", f"unknown province {options.province!r}; known: {known}")]
         )
     epoch, origin = source_date_epoch(site)
-    plan = plan_build(site, options.province)
-    progress(f"Building {len(plan.sites) - 1} province site(s) and the national page into {options.out}")
+    whole = plan_build(site, options.province)
+    plan = options.shard.of(whole) if options.shard else whole
+    jobs = min(options.processes, len(plan.sites))
+    shard = f", shard {options.shard}" if options.shard else ""
+    progress(f"Building {len(plan.sites)} site(s) into {options.out} with {jobs} process(es){shard}")
     progress(f"  build date {dt.datetime.fromtimestamp(epoch, dt.UTC):%Y-%m-%d} ({origin})")
 
-    cache = RenderCache(options.cache_dir)
-    printer = PrintRenderer(options.theme, site.config, site.assets, cache)
-    pictures = ImageRenderer(site.config, cache)
+    report = BuildReport(files=0, pages=sum(len(s.pages) for s in plan.sites), seconds=0.0, sites=len(plan.sites))
     # MkDocs dates the sitemaps (and the gzip header of sitemap.xml.gz) from SOURCE_DATE_EPOCH;
-    # nothing else in the output carries a date or the time of the build.
+    # nothing else in the output carries a date or the time of the build. Set before workers fork.
     with _environment(SOURCE_DATE_EPOCH, str(epoch)), Output(options.out) as output:
-        for number, site_plan in enumerate(plan.sites, start=1):
-            site_started = time.perf_counter()
-            write_site(site_plan, site, options.theme, output)
-            write_print(site_plan, printer, output, options.skip_print)
-            write_images(site_plan, pictures, output, printer, options.skip_print)
-            name = site_plan.prefix or "national page"
-            pdfs = 0 if options.skip_print else len(site_plan.prints) + len(site_plan.chart_prints)
-            progress(
-                f"  [{number}/{len(plan.sites)}] {name}: {len(site_plan.pages)} pages, "
-                f"{pdfs} PDFs in {time.perf_counter() - site_started:.1f} s"
-            )
-        write_root_files(plan, site, options.theme, output)
-        manifest = output.commit()
+        work = Work(site, plan, options, output, engine_fingerprint(options.theme))
+        run_sites(work, STAGES, jobs, report, progress)
+        if not options.shard or options.shard.index == 1:
+            write_root_files(whole, site, options.theme, output)
+        manifest = output.commit(_shard_record(options.shard, whole, epoch) if options.shard else None)
         if site.short_links.new and options.record_short_links:
             # Only after the output is live (a code is recorded once something may carry it), and
             # still under the output's lock, so two builds never write the registry at once.
             replace_file(options.content / REGISTRY_FILE, registry_yaml(site.short_links.updated_registry()))
             progress(f"  {len(site.short_links.new)} new short code(s) recorded in {options.content / REGISTRY_FILE}")
 
-    pages = sum(len(s.pages) for s in plan.sites)
-    return BuildReport(
-        files=len(manifest["files"]),
-        pages=pages,
-        seconds=time.perf_counter() - started,
-        pdfs=0 if options.skip_print else sum(len(s.prints) + len(s.chart_prints) for s in plan.sites),
-        pdfs_rendered=printer.renders,
-        images=sum(len(s.images) + (s.card is not None) + len(s.charts) for s in plan.sites),
-        images_rendered=pictures.renders,
-        source_date_epoch=epoch,
-        new_short_codes=[link.code for link in site.short_links.new],
+    report.files = len(manifest["files"])
+    report.seconds = time.perf_counter() - started
+    report.pdfs = 0 if options.skip_print else sum(len(s.prints) + len(s.chart_prints) for s in plan.sites)
+    report.images = sum(len(s.images) + (s.card is not None) + len(s.charts) for s in plan.sites)
+    report.source_date_epoch = epoch
+    report.new_short_codes = [link.code for link in site.short_links.new]
+    return report
+
+
+# --- the work of one site, run in worker processes --------------------------------------------
+
+STAGES = ("site", "qr", "images", "print", "redirects")
+
+
+@dataclass
+class Work:
+    """Everything a site's task reads. Set up before the workers fork, so they inherit it as it is;
+    the renderers are made in each process on first use (WeasyPrint's font state must not cross a fork)."""
+
+    site: Site
+    plan: BuildPlan
+    options: BuildOptions
+    output: Output
+    engine: str = ""  # engine_fingerprint() of the theme, read once per build
+    _renderers: tuple[PrintRenderer, ImageRenderer, RenderCache] | None = None
+
+    def renderers(self) -> tuple[PrintRenderer, ImageRenderer, RenderCache]:
+        if self._renderers is None:
+            cache = RenderCache(self.options.cache_dir)
+            printer = PrintRenderer(self.options.theme, self.site.config, self.site.assets, cache)
+            self._renderers = printer, ImageRenderer(self.site.config, cache), cache
+        return self._renderers
+
+
+@dataclass
+class SiteResult:
+    """What a worker sends back: its share of the manifest, its errors, and its counts."""
+
+    entries: dict[str, Entry]
+    errors: list[ContentError]
+    engine_errors: list[str]
+    pdfs_rendered: int
+    images_rendered: int
+    site_built: bool
+    seconds: dict[str, float]
+
+
+_work: Work | None = None  # the current build's work, read by the forked workers
+
+
+def run_sites(work: Work, stages: tuple[str, ...], jobs: int, report: BuildReport, progress) -> None:
+    """Run the given stages for every site of the plan, largest first, on `jobs` processes; every
+    error of every site is reported at once, after all sites have run."""
+    global _work
+    plan = work.plan
+    order = sorted(range(len(plan.sites)), key=lambda n: (-_size(plan.sites[n]), n))
+    errors: list[ContentError] = []
+    engine_errors: list[tuple[int, str]] = []  # by the site's place in the plan, whatever order they end in
+    _work = work
+    try:
+        for done, (position, result) in enumerate(
+            parallel.run(_site_task, [(n, stages) for n in order], jobs), start=1
+        ):
+            site_plan = plan.sites[order[position]]
+            work.output.adopt(result.entries)
+            errors += result.errors
+            engine_errors += [(order[position], message) for message in result.engine_errors]
+            report.pdfs_rendered += result.pdfs_rendered
+            report.images_rendered += result.images_rendered
+            report.sites_built += result.site_built
+            for stage, seconds in result.seconds.items():
+                report.stage_seconds[stage] = report.stage_seconds.get(stage, 0.0) + seconds
+            name = site_plan.prefix or "national page"
+            pdfs = 0 if work.options.skip_print else len(site_plan.prints) + len(site_plan.chart_prints)
+            cached = "" if result.site_built else ", pages unchanged"
+            progress(
+                f"  [{done}/{len(order)}] {name}: {len(site_plan.pages)} pages{cached}, "
+                f"{pdfs} PDFs in {sum(result.seconds.values()):.1f} s"
+            )
+    finally:
+        _work = None
+    if engine_errors:
+        raise SiteBuildError("\n".join(message for _, message in sorted(engine_errors)))
+    if errors:
+        raise ContentErrors(errors)
+
+
+def _size(site_plan: SitePlan) -> int:
+    """Rough cost of a site, to start the longest first."""
+    return len(site_plan.pages) + 10 * len(site_plan.prints) + 2 * len(site_plan.images)
+
+
+def _site_task(task: tuple[int, tuple[str, ...]]) -> SiteResult:
+    number, stages = task
+    work = _work
+    assert work is not None, "run_sites sets the work before its tasks run"
+    site_plan = work.plan.sites[number]
+    printer, pictures, cache = work.renderers()
+    pdfs_before, images_before = printer.renders, pictures.renders
+    errors: list[ContentError] = []
+    engine_errors: list[str] = []
+    seconds: dict[str, float] = {}
+    site_built = False
+    with work.output.collecting() as entries:
+        for stage in stages:
+            started = time.perf_counter()
+            try:
+                if stage == "site":
+                    site_built = write_site(site_plan, work.site, work.options.theme, work.output, cache, work.engine)
+                elif stage == "qr":
+                    write_qr_images(site_plan, work.output, cache)
+                elif stage == "images":
+                    write_images(site_plan, pictures, work.output, printer, work.options.skip_print)
+                elif stage == "print" and not work.options.skip_print:
+                    write_print(site_plan, printer, work.output)
+                elif stage == "redirects":
+                    write_redirects(site_plan, work.plan, work.site, work.options.theme, work.output)
+            except ContentErrors as exc:
+                errors += exc.errors
+            except SiteBuildError as exc:
+                engine_errors.append(str(exc))
+                break  # the site's folder is missing: its other files would have nowhere to go
+            seconds[stage] = time.perf_counter() - started
+    return SiteResult(
+        entries=entries,
+        errors=errors,
+        engine_errors=engine_errors,
+        pdfs_rendered=printer.renders - pdfs_before,
+        images_rendered=pictures.renders - images_before,
+        site_built=site_built,
+        seconds=seconds,
     )
 
 
@@ -163,11 +289,18 @@ def _environment(name: str, value: str) -> Iterator[None]:
             os.environ[name] = previous
 
 
-def write_site(site_plan: SitePlan, site: Site, theme: Path, output: Output) -> None:
+def write_site(
+    site_plan: SitePlan, site: Site, theme: Path, output: Output, cache: RenderCache, engine: str = ""
+) -> bool:
+    """The site's pages through the engine, or its unchanged copy from the cache; True if built."""
     pages = render_pages(site_plan, theme / "pages")
     files = {INDEX_NAME: search_index_json(site_plan, site.config)} if site_plan.search_page else {}
     built = output.build_dir(site_plan.prefix)
-    build_site(site_plan, pages, files, site.config, theme, built)
+    key = site_key(site_plan, pages, files, site.config, theme, engine or engine_fingerprint(theme))
+    engine_ran = not _tree_from_cache(cache, key, built)
+    if engine_ran:
+        build_site(site_plan, pages, files, site.config, theme, built)
+        _tree_to_cache(cache, key, built)
     output.place(built, site_plan.prefix)
     province = site_plan.prefix or None
     for page in site_plan.pages:
@@ -181,12 +314,73 @@ def write_site(site_plan: SitePlan, site: Site, theme: Path, output: Output) -> 
         output.record(_join(site_plan.prefix, relative), kind, province)
     for asset in site_plan.assets:
         output.record(_join(site_plan.prefix, asset.name), "image", province, f"content/{asset.name}")
+    return engine_ran
 
 
-def write_print(site_plan: SitePlan, printer: PrintRenderer, output: Output, skip_pdfs: bool = False) -> None:
-    """Leaflets, posters, full guides and QR images of one province; every misfit reported at once."""
+def site_key(
+    site_plan: SitePlan, pages: dict[str, str], files: dict[str, bytes], config, theme: Path, engine: str
+) -> str:
+    """Everything a site's engine build depends on: its configuration, Markdown, files and pictures,
+    the theme, the engine's code and version, and the build date (which the sitemaps carry)."""
+    placeholder = Path("/dvc")
+    engine_config = json.dumps(mkdocs_config(site_plan, config, theme, placeholder, placeholder), sort_keys=True)
+    parts: list[str | bytes] = [_SITE_CACHE_VERSION, engine, engine_config]
+    parts += [os.environ.get(SOURCE_DATE_EPOCH, "")]
+    for name, text in sorted(pages.items()):
+        parts += [name, text]
+    for name, data in sorted([*files.items(), *((a.name, a.data) for a in site_plan.assets)]):
+        parts += [name, data]
+    return digest(*parts)
+
+
+_SITE_CACHE_VERSION = "1"
+_ENGINE_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "nh3", "jinja2", "pyyaml")
+_ENGINE_SOURCES = ("render/site.py", "render/mkdocs_hooks.py", "render/sanitize.py", "text.py")
+
+
+def engine_fingerprint(theme: Path) -> str:
+    """The engine's versions, our code that drives it, and every file of the theme it reads."""
+    versions = [f"{name}=={metadata.version(name)}" for name in _ENGINE_PACKAGES]
+    package = Path(__file__).parent
+    sources = [(package / name).read_bytes() for name in _ENGINE_SOURCES]
+    theme_files = sorted(p for p in (theme / "overrides").rglob("*") if p.is_file())
+    return digest(*versions, *sources, *(f"{p.relative_to(theme)}\0".encode() + p.read_bytes() for p in theme_files))
+
+
+def _shard_record(shard: Shard, whole: BuildPlan, epoch: int) -> dict:
+    """What merge checks: every share of the same build is there once."""
+    return {"index": shard.index, "count": shard.count, "sites": [s.prefix for s in whole.sites], "epoch": epoch}
+
+
+def _tree_from_cache(cache: RenderCache, key: str, target: Path) -> bool:
+    """Copy a cached site into the empty folder target; False when there is none."""
+    if cache.folder is None:
+        return False
+    stored = cache.folder / "site" / key[:2] / key
+    if not stored.is_dir():
+        return False
+    shutil.copytree(stored, target, dirs_exist_ok=True)
+    return True
+
+
+def _tree_to_cache(cache: RenderCache, key: str, built: Path) -> None:
+    """Keep a copy of a built site; it appears under its key complete or not at all."""
+    if cache.folder is None:
+        return
+    stored = cache.folder / "site" / key[:2] / key
+    temporary = stored.with_name(f".{key}.{os.getpid()}")
+    shutil.rmtree(temporary, ignore_errors=True)
+    shutil.copytree(built, temporary)
+    try:
+        os.rename(temporary, stored)
+    except OSError:  # another process stored the same site first
+        shutil.rmtree(temporary, ignore_errors=True)
+
+
+def write_print(site_plan: SitePlan, printer: PrintRenderer, output: Output) -> None:
+    """Leaflets, posters and full guides of one province; every misfit reported at once."""
     errors = []
-    for batch in [] if skip_pdfs else print_batches(site_plan.prints):
+    for batch in print_batches(site_plan.prints):
         try:
             rendered = printer.render_communes(batch) if len(batch) > 1 else {batch[0].path: printer.render(batch[0])}
         except PrintError as exc:
@@ -197,9 +391,14 @@ def write_print(site_plan: SitePlan, printer: PrintRenderer, output: Output, ski
             output.write(job.path, pdf, "print", job.province.slug, job.source, tuple(i.qr.url for i in job.items))
     if errors:
         raise ContentErrors(errors)
+
+
+def write_qr_images(site_plan: SitePlan, output: Output, cache: RenderCache) -> None:
+    """Every QR code of the province as PNG (300 dpi) and SVG, for people making their own prints."""
     for image in site_plan.qr_images:
-        output.write(f"{image.path}.png", qr.png(image.qr.url), "qr-png", image.province, None, (image.qr.url,))
-        output.write(f"{image.path}.svg", qr.svg(image.qr.url), "qr-svg", image.province, None, (image.qr.url,))
+        png, svg = qr.png(image.qr.url), qr.svg(image.qr.url)  # QRFILES
+        output.write(f"{image.path}.png", png, "qr-png", image.province, None, (image.qr.url,))
+        output.write(f"{image.path}.svg", svg, "qr-svg", image.province, None, (image.qr.url,))
 
 
 def write_images(
@@ -220,9 +419,9 @@ def write_images(
             errors.append(ContentError(job.source or "", None, "", str(exc)))
             continue
         province = job.province.slug if job.province else None
-        qr = (job.qr.url,) if job.qr else ()
-        output.write(f"{job.path}.png", png, "image-png", province, job.source, qr)
-        output.write(f"{job.path}.svg", svg, "image-svg", province, job.source, qr)
+        qr_urls = (job.qr.url,) if job.qr else ()
+        output.write(f"{job.path}.png", png, "image-png", province, job.source, qr_urls)
+        output.write(f"{job.path}.svg", svg, "image-svg", province, job.source, qr_urls)
     failed = set()
     for chart in site_plan.charts:
         try:
@@ -247,19 +446,27 @@ def write_images(
         raise ContentErrors(errors)
 
 
+def write_redirects(site_plan: SitePlan, plan: BuildPlan, site: Site, theme: Path, output: Output) -> None:
+    """The province's old addresses (merged provinces, renamed guides) and its printed short links."""
+    if site_plan.province is None:
+        return
+    slug = site_plan.province.slug
+    for redirect in plan.redirects:
+        if redirect.province == slug:
+            output.write(redirect.path, render_redirect(redirect, site.config.base, theme), "redirect", slug)
+    source = site.sources[("short-links", "")]
+    for page in plan.short_link_pages:
+        if page.province == slug:
+            html = render_short_link(page, site.config.base, theme)
+            output.write(page.path, html, "short-link", slug, source)
+
+
 def write_root_files(plan: BuildPlan, site: Site, theme: Path, output: Output) -> None:
-    """Redirects, short-link pages, the service worker (one for every site, from the output root)
-    and robots.txt, which points search engines at every site's sitemap."""
+    """The service worker (one for every site, from the output root) and robots.txt, which points
+    search engines at every site's sitemap (given the whole plan when the build is a shard)."""
     output.write("sw.js", (theme / "sw.js").read_bytes(), "service-worker", None)
     sitemaps = [f"Sitemap: {site.config.base}/{_join(s.prefix, 'sitemap.xml')}" for s in plan.sites]
     output.write("robots.txt", "\n".join(["User-agent: *", "Allow: /", "", *sitemaps, ""]).encode(), "robots", None)
-    for redirect in plan.redirects:
-        html = render_redirect(redirect, site.config.base, theme)
-        output.write(redirect.path, html, "redirect", redirect.province)
-    source = site.sources[("short-links", "")]
-    for page in plan.short_link_pages:
-        html = render_short_link(page, site.config.base, theme)
-        output.write(page.path, html, "short-link", page.province, source)
 
 
 def _join(prefix: str, relative: str) -> str:

@@ -13,6 +13,8 @@ from . import __version__
 from .build import BuildOptions, build, check, verify
 from .errors import ContentErrors, display_path
 from .load import REGISTRY_FILE
+from .merge import merge
+from .plan import Shard
 from .render.site import SiteBuildError
 from .text import nfc, slugify
 from .write import OutputError
@@ -36,6 +38,13 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--out", type=Path, default=Path("site"), help=out)
         command.add_argument("--province", metavar="SLUG", help=province)
         command.add_argument("--skip", choices=["print"], action="append", default=[], help=skip)
+        command.add_argument("--jobs", type=jobs, default=0, metavar="N", help="processes to use (default: all cores)")
+        command.add_argument(
+            "--shard",
+            type=shard,
+            metavar="I/N",
+            help="build only share I of N of the provinces (1/N also holds the national page); join with merge",
+        )
 
     build_cmd = commands.add_parser("build", help="validate content and build the sites")
     content_options(build_cmd)
@@ -63,12 +72,19 @@ def parser() -> argparse.ArgumentParser:
         "--cache", action="store_true", help="reuse PDFs and pictures from .cache/ (faster; misses a stale cache)"
     )
 
+    merge_cmd = commands.add_parser("merge", help="join the outputs of build --shard 1/N ... N/N into one output")
+    merge_cmd.add_argument("shards", type=Path, nargs="+", help="the shards' output folders")
+    merge_cmd.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+
     check_cmd = commands.add_parser("check", help="validate content only")
     content_options(check_cmd)
 
     serve_cmd = commands.add_parser("serve", help="preview with live reload while editing")
     content_options(serve_cmd)
     serve_cmd.add_argument("--province", metavar="SLUG", help="preview only this province")
+    serve_cmd.add_argument(
+        "--print", action="store_true", help="make the PDFs too (slower after an edit; pages and pictures always)"
+    )
     serve_cmd.add_argument("--host", default="127.0.0.1")
     serve_cmd.add_argument("--port", type=int, default=8000)
 
@@ -81,6 +97,19 @@ def parser() -> argparse.ArgumentParser:
     schema_cmd = commands.add_parser("schema", help="write JSON Schema files of the content model for editors")
     schema_cmd.add_argument("--out", type=Path, default=Path("schemas"), help="folder (default: schemas)")
     return main
+
+
+def jobs(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a number of processes (0 for all cores), not {text!r}")
+    return int(text)
+
+
+def shard(text: str) -> Shard:
+    try:
+        return Shard.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,12 +132,14 @@ def run_build(args) -> int:
         province=args.province,
         use_cache=not args.no_cache,
         skip_print="print" in args.skip,
+        jobs=args.jobs,
+        shard=args.shard,
     )
     report = build(options)
     print(
         f"Built {report.pages} pages and {report.pdfs} PDFs ({report.files} files) into {display_path(args.out)} "
-        f"in {report.seconds:.1f} s ({report.pdfs_rendered} PDF layouts run and {report.images_rendered} pictures "
-        "drawn, the rest unchanged)"
+        f"in {report.seconds:.1f} s ({report.sites_built} of {report.sites} sites, {report.pdfs_rendered} PDF layouts "
+        f"and {report.images_rendered} pictures made anew, the rest unchanged)"
     )
     return EXIT_OK
 
@@ -121,6 +152,8 @@ def run_verify(args) -> int:
         province=args.province,
         use_cache=args.cache,
         skip_print="print" in args.skip,
+        jobs=args.jobs,
+        shard=args.shard,
     )
     report = verify(options)
     out = display_path(args.out)
@@ -140,6 +173,12 @@ def run_verify(args) -> int:
     return EXIT_DIFFERENT
 
 
+def run_merge(args) -> int:
+    files = merge(args.shards, args.out)
+    print(f"Merged {len(args.shards)} shards ({files} files) into {display_path(args.out)}")
+    return EXIT_OK
+
+
 def run_check(args) -> int:
     site = check(BuildOptions(content=args.content, config=args.config))
     faqs = sum(len(g.entries) for g in site.faq_groups) + sum(len(g.faqs) for g in site.guides)
@@ -151,7 +190,9 @@ def run_serve(args) -> int:
     from .render.site import serve_folder
 
     out = Path(tempfile.mkdtemp(prefix="dvc-serve-")) / "site"
-    options = BuildOptions(content=args.content, config=args.config, out=out, province=args.province)
+    options = BuildOptions(
+        content=args.content, config=args.config, out=out, province=args.province, skip_print=not args.print
+    )
 
     def rebuild() -> None:
         try:
@@ -194,6 +235,7 @@ def run_schema(args) -> int:
 COMMANDS = {
     "build": run_build,
     "verify": run_verify,
+    "merge": run_merge,
     "check": run_check,
     "serve": run_serve,
     "new": run_new,

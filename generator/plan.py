@@ -253,6 +253,35 @@ class BuildPlan:
 
 
 @dataclass(frozen=True)
+class Shard:
+    """One of `count` shares of a build, numbered from 1: provinces are dealt out in turn, in
+    content order, so every machine that builds the same content agrees on the split. The first
+    share also holds the national page and the files at the root of the output."""
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        index, slash, count = text.partition("/")
+        if not (slash and index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+            raise ValueError(f"expected i/N with 1 <= i <= N, for example 1/4, not {text!r}")
+        return cls(int(index), int(count))
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+    def of(self, plan: BuildPlan) -> BuildPlan:
+        provinces = [s.prefix for s in plan.sites if s.province is not None]
+        mine = set(provinces[self.index - 1 :: self.count])
+        return BuildPlan(
+            sites=[s for s in plan.sites if s.prefix in mine or (s.province is None and self.index == 1)],
+            redirects=[r for r in plan.redirects if r.province in mine],
+            short_link_pages=[p for p in plan.short_link_pages if p.province in mine],
+        )
+
+
+@dataclass(frozen=True)
 class GuideInProvince:
     """A guide with a province's overrides applied: what a citizen of that province reads."""
 

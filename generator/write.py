@@ -195,6 +195,20 @@ class Output:
         """Describe a file that a renderer wrote into the staging folder itself."""
         self.entries[self._relative(relative).as_posix()] = Entry(kind, province, source, qr)
 
+    @contextmanager
+    def collecting(self) -> Iterator[dict[str, Entry]]:
+        """Record into a fresh dict for the length of the block: a worker process's share of the
+        manifest, which the parent takes in with adopt()."""
+        previous, self.entries = self.entries, {}
+        try:
+            yield self.entries
+        finally:
+            self.entries = previous
+
+    def adopt(self, entries: dict[str, Entry]) -> None:
+        """Take in what a worker recorded (its files are already in the staging folder)."""
+        self.entries.update(entries)
+
     def manifest(self) -> dict:
         """Every file of the staging folder with its SHA-256; a symbolic link leading outside is an error."""
         files = []
@@ -217,10 +231,14 @@ class Output:
             files.append(item)
         return {"format": 1, "files": files}
 
-    def commit(self) -> dict:
-        """Write the manifest and make the staging folder the live output in one step."""
+    def commit(self, shard: dict | None = None) -> dict:
+        """Write the manifest and make the staging folder the live output in one step.
+
+        A shard's manifest says which share of which build it holds, so merge can check the set."""
         self._check_replaceable()
         manifest = self.manifest()
+        if shard is not None:
+            manifest["shard"] = shard
         (self.root / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", "utf-8")
         if self.final.exists() or self.final.is_symlink():
             _exchange(self.root, self.final)  # now self.root holds the previous build
