@@ -7,23 +7,22 @@ import filecmp
 import hashlib
 import json
 import os
-import shutil
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from importlib import metadata
 from pathlib import Path
 
-from . import parallel
-from .cache import RenderCache, digest
+from . import parallel, text
+from .cache import RenderCache, code_digest, digest
 from .errors import ContentError, ContentErrors
 from .load import REGISTRY_FILE, load_content
 from .parallel import available_cores
 from .plan import BuildPlan, Shard, SitePlan, plan_build, print_batches
-from .render import qr, scene
+from .render import mkdocs_hooks, qr, sanitize, scene
+from .render import site as render_site
 from .render.images import ImageError, ImageRenderer
 from .render.pages import render_pages
 from .render.print import PrintError, PrintRenderer
@@ -297,10 +296,10 @@ def write_site(
     files = {INDEX_NAME: search_index_json(site_plan, site.config)} if site_plan.search_page else {}
     built = output.build_dir(site_plan.prefix)
     key = site_key(site_plan, pages, files, site.config, theme, engine or engine_fingerprint(theme))
-    engine_ran = not _tree_from_cache(cache, key, built)
+    engine_ran = not cache.get_tree("site", key, built)
     if engine_ran:
         build_site(site_plan, pages, files, site.config, theme, built)
-        _tree_to_cache(cache, key, built)
+        cache.put_tree("site", key, built)
     output.place(built, site_plan.prefix)
     province = site_plan.prefix or None
     for page in site_plan.pages:
@@ -326,8 +325,8 @@ def site_key(
     engine_config = json.dumps(mkdocs_config(site_plan, config, theme, placeholder, placeholder), sort_keys=True)
     parts: list[str | bytes] = [_SITE_CACHE_VERSION, engine, engine_config]
     parts += [os.environ.get(SOURCE_DATE_EPOCH, "")]
-    for name, text in sorted(pages.items()):
-        parts += [name, text]
+    for name, markdown in sorted(pages.items()):
+        parts += [name, markdown]
     for name, data in sorted([*files.items(), *((a.name, a.data) for a in site_plan.assets)]):
         parts += [name, data]
     return digest(*parts)
@@ -335,46 +334,18 @@ def site_key(
 
 _SITE_CACHE_VERSION = "1"
 _ENGINE_PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "nh3", "jinja2", "pyyaml")
-_ENGINE_SOURCES = ("render/site.py", "render/mkdocs_hooks.py", "render/sanitize.py", "text.py")
 
 
 def engine_fingerprint(theme: Path) -> str:
     """The engine's versions, our code that drives it, and every file of the theme it reads."""
-    versions = [f"{name}=={metadata.version(name)}" for name in _ENGINE_PACKAGES]
-    package = Path(__file__).parent
-    sources = [(package / name).read_bytes() for name in _ENGINE_SOURCES]
+    code = code_digest((render_site, mkdocs_hooks, sanitize, text), _ENGINE_PACKAGES)
     theme_files = sorted(p for p in (theme / "overrides").rglob("*") if p.is_file())
-    return digest(*versions, *sources, *(f"{p.relative_to(theme)}\0".encode() + p.read_bytes() for p in theme_files))
+    return digest(code, *(f"{p.relative_to(theme)}\0".encode() + p.read_bytes() for p in theme_files))
 
 
 def _shard_record(shard: Shard, whole: BuildPlan, epoch: int) -> dict:
     """What merge checks: every share of the same build is there once."""
     return {"index": shard.index, "count": shard.count, "sites": [s.prefix for s in whole.sites], "epoch": epoch}
-
-
-def _tree_from_cache(cache: RenderCache, key: str, target: Path) -> bool:
-    """Copy a cached site into the empty folder target; False when there is none."""
-    if cache.folder is None:
-        return False
-    stored = cache.folder / "site" / key[:2] / key
-    if not stored.is_dir():
-        return False
-    shutil.copytree(stored, target, dirs_exist_ok=True)
-    return True
-
-
-def _tree_to_cache(cache: RenderCache, key: str, built: Path) -> None:
-    """Keep a copy of a built site; it appears under its key complete or not at all."""
-    if cache.folder is None:
-        return
-    stored = cache.folder / "site" / key[:2] / key
-    temporary = stored.with_name(f".{key}.{os.getpid()}")
-    shutil.rmtree(temporary, ignore_errors=True)
-    shutil.copytree(built, temporary)
-    try:
-        os.rename(temporary, stored)
-    except OSError:  # another process stored the same site first
-        shutil.rmtree(temporary, ignore_errors=True)
 
 
 def write_print(site_plan: SitePlan, printer: PrintRenderer, output: Output) -> None:
@@ -396,7 +367,7 @@ def write_print(site_plan: SitePlan, printer: PrintRenderer, output: Output) -> 
 def write_qr_images(site_plan: SitePlan, output: Output, cache: RenderCache) -> None:
     """Every QR code of the province as PNG (300 dpi) and SVG, for people making their own prints."""
     for image in site_plan.qr_images:
-        png, svg = qr.png(image.qr.url), qr.svg(image.qr.url)  # QRFILES
+        png, svg = qr.files(image.qr.url, cache)
         output.write(f"{image.path}.png", png, "qr-png", image.province, None, (image.qr.url,))
         output.write(f"{image.path}.svg", svg, "qr-svg", image.province, None, (image.qr.url,))
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import sys
 from functools import lru_cache
 
 import qrcode
-from PIL import Image
+from PIL import Image, features
+
+from ..cache import RenderCache, code_digest, digest
 
 MAX_VERSION = 4  # 33x33 modules: scans from a leaflet at arm's length on a cheap phone camera
 QUIET_ZONE = 4  # modules of white around the code, as the standard asks
@@ -78,6 +81,23 @@ def png(url: str) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", dpi=(PNG_DPI, PNG_DPI), optimize=True)
     return buffer.getvalue()
+
+
+def files(url: str, cache: RenderCache) -> tuple[bytes, bytes]:
+    """(PNG, SVG) bytes of the code, the same as png(url) and svg(url), made once and then read from the cache."""
+    key = digest(_code(), url)
+    png_data, svg_data = cache.get("qr", key, ".png"), cache.get("qr", key, ".svg")
+    if png_data is None or svg_data is None:
+        png_data, svg_data = png(url), svg(url).encode("utf-8")
+        cache.put("qr", key, ".png", png_data)
+        cache.put("qr", key, ".svg", svg_data)
+    return png_data, svg_data
+
+
+@lru_cache(maxsize=1)
+def _code() -> str:
+    """This module's source and the libraries that make the files: any change to them makes the codes afresh."""
+    return digest(code_digest((sys.modules[__name__],), ("qrcode", "pillow")), features.version("zlib") or "")
 
 
 def _escape(text: str) -> str:
