@@ -191,7 +191,12 @@ def run_serve(args) -> int:
 
     out = Path(tempfile.mkdtemp(prefix="dvc-serve-")) / "site"
     options = BuildOptions(
-        content=args.content, config=args.config, out=out, province=args.province, skip_print=not args.print
+        content=args.content,
+        config=args.config,
+        out=out,
+        province=args.province,
+        skip_print=not args.print,
+        tidy_later=True,
     )
 
     def rebuild() -> None:

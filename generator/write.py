@@ -18,10 +18,12 @@ import ctypes
 import errno
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 import re
 import shutil
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,8 +58,9 @@ def locked(final: Path) -> Iterator[None]:
 class Output:
     """A staging folder that becomes `final` on commit(), or vanishes if the build ends without one."""
 
-    def __init__(self, final: Path):
+    def __init__(self, final: Path, tidy_later: bool = False):
         self.final = final.resolve()
+        self.tidy_later = tidy_later  # remove the previous build in the background (serve, which keeps running)
         self.final.parent.mkdir(parents=True, exist_ok=True)
         self.root = self.final.parent / f".{self.final.name}.staging-{os.getpid()}"
         self.work = self.final.parent / f"{self.root.name}.work"  # where engines build whole sites
@@ -66,6 +69,8 @@ class Output:
         self.entries: dict[str, Entry] = {}
 
     def __enter__(self) -> Output:
+        while _tidying:  # an earlier build of this process still removing its previous output
+            _tidying.pop().join()
         self._lock()
         try:
             self._remove_stale_staging()
@@ -112,7 +117,7 @@ class Output:
     def _remove_stale_staging(self) -> None:
         """Leftovers of builds that were killed; we hold the lock, so none of them is running."""
         name = re.escape(self.final.name)
-        staging = re.compile(rf"\.{name}\.staging-\d+(\.work)?")
+        staging = re.compile(rf"\.{name}\.staging-\d+(\.work|\.trash-\d+)?")
         old = re.compile(rf"\.{name}\.old-\d+")
         leftovers = [p for p in self.final.parent.iterdir() if staging.fullmatch(p.name) or old.fullmatch(p.name)]
         olds = [p for p in leftovers if old.fullmatch(p.name)]
@@ -242,7 +247,14 @@ class Output:
         (self.root / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", "utf-8")
         if self.final.exists() or self.final.is_symlink():
             _exchange(self.root, self.final)  # now self.root holds the previous build
-            shutil.rmtree(self.root, ignore_errors=True)  # if this fails, the next build removes it
+            if self.tidy_later:
+                # Joined before this process starts its next build, so no thread runs while it forks workers.
+                trash = self.root.with_name(f"{self.root.name}.trash-{next(_trash_numbers)}")
+                os.rename(self.root, trash)
+                _tidying.append(threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True}))
+                _tidying[-1].start()
+            else:
+                shutil.rmtree(self.root, ignore_errors=True)  # if this fails, the next build removes it
         else:
             os.rename(self.root, self.final)
         return manifest
@@ -262,6 +274,8 @@ class Output:
 
 
 _RENAME_EXCHANGE = 2
+_tidying: list[threading.Thread] = []  # removals of previous outputs still running (tidy_later)
+_trash_numbers = itertools.count(1)
 
 
 def _exchange(a: Path, b: Path) -> None:

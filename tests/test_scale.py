@@ -182,3 +182,15 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_serve_removes_the_previous_output_after_the_swap_and_before_its_next_build(project, tmp_path):
+    from generator import write
+
+    out = tmp_path / "site"
+    for _ in range(3):
+        build(options(project, out, skip_print=True, tidy_later=True), quiet)
+        assert (out / "manifest.json").is_file()  # the new output is live at once
+    for thread in list(write._tidying):
+        thread.join()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == [".site.lock"]

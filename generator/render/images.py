@@ -69,7 +69,7 @@ class ImageRenderer:
         if png is None or svg is None:
             picture = self._lay_out(job, layout)
             self.renders += 1
-            png, svg = scene.png(picture), scene.svg(picture).encode("utf-8")
+            png, svg = scene.png(picture), scene.svg(picture, cache=self.cache).encode("utf-8")
             self.cache.put("image", key, ".png", png)
             self.cache.put("image", key, ".svg", svg)
         return png, svg
