@@ -10,6 +10,7 @@ embedded (subset) in every PDF; a character the font lacks is an error.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import re
@@ -42,10 +43,11 @@ MIN_MODULE_MM = 0.5
 MIN_GRAY_CONTRAST = 4.5
 SHRINK_STEPS = (1.0, 0.93, 0.86)  # the smallest is the minimum text size: 86 % of the design size
 PX_PER_MM = 96 / 25.4
-_RENDERER_VERSION = "3"  # bump when a change here alters the PDFs for the same input
+_RENDERER_VERSION = "4"  # bump when a change here alters the PDFs for the same input
 LAYOUT_SECONDS = 60  # the longest a layout run may take, plus a second per 10 KB of HTML (commune batches)
 LAYOUT_BYTES_PER_SECOND = 10_000
 SAFE_MARGIN_MM = 4  # most printers cannot print closer to the paper's edge
+PT_PER_PX = 0.75  # PDF points per CSS pixel
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,25 @@ def _time_limit(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for one block of WeasyPrint work, then on again.
+
+    A laid-out document is a large tree of boxes and styles that lives until the PDF is written;
+    every full collection walks all of it, so with the collector on a batch of communes costs
+    more per commune the larger it grows. The garbage of the block is collected afterwards.
+    Output bytes are the same either way.
+    """
+    if not gc.isenabled():  # already paused by an enclosing block
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 @dataclass(frozen=True)
@@ -169,7 +190,9 @@ class PrintRenderer:
             hotlines=province.hotlines,
             portal=province.portals[0],
             check_url=f"{self.config.base}/{CHECK_PAGE.removesuffix('.md')}/",
-            qr_svg=lambda item: Markup(qr.svg(item.qr.url, f"Mã QR dẫn tới {item.qr.display}")),
+            qr_svg=lambda item: Markup(
+                _qr_box(item.qr.url) if part == "variant" else qr.svg(item.qr.url, f"Mã QR dẫn tới {item.qr.display}")
+            ),
             md=lambda text: Markup(self._markdown(text, job)),
         )
 
@@ -194,10 +217,11 @@ class PrintRenderer:
         cached = self.cache.get("print", key, ".pdf")
         if cached is not None:
             return cached
-        document = self._document(html, job)  # type: ignore[arg-type]  # checks every glyph, counts the layout
-        if len(document.pages) != len(svgs):
-            raise PrintError(job, f"{len(document.pages)} pages for {len(svgs)} pictures")  # type: ignore[arg-type]
-        pdf = document.write_pdf()
+        with _gc_paused():
+            document = self._document(html, job)  # type: ignore[arg-type]  # checks every glyph, counts the layout
+            if len(document.pages) != len(svgs):
+                raise PrintError(job, f"{len(document.pages)} pages for {len(svgs)} pictures")  # type: ignore[arg-type]
+            pdf = document.write_pdf()
         self.cache.put("print", key, ".pdf", pdf)
         return pdf
 
@@ -207,44 +231,67 @@ class PrintRenderer:
         cached = self._cached(key)
         if cached:
             return cached
-        document, scale = self._laid_out(job, "all")
-        self._check_print_quality(document.pages, job)
-        return self._store(key, Rendered(document.write_pdf(), scale))
+        with _gc_paused():
+            document, scale = self._laid_out(job, "all")
+            self._check_print_quality(document.pages, job)
+            pdf = document.write_pdf()
+        return self._store(key, Rendered(pdf, scale))
 
     def render_communes(self, jobs: list[PrintJob]) -> dict[str, Rendered]:
         """One leaflet for many communes: the shared layer is laid out once, then each commune's own
         layer (address, duty hours, QR code) is laid out in one batch and stamped onto a copy of it.
 
-        All jobs share guide, province and format. A commune whose own text needs a smaller size
-        than the shared layer is rendered on its own.
+        All jobs share guide, province and format. Only the sheets that hold a commune's slots are in
+        the batch, and the QR code's modules are drawn into the stamped page (the batch keeps an empty
+        box of the same size, so the module-size check still runs). A commune whose own text does not
+        fit at the size of the shared layer is rendered on its own.
         """
-        keys = {job.path: self._key(job, "layered") for job in jobs}
+        shared_html = self.html(jobs[0], 1.0, "shared")  # the same for every job of a batch
+        variants = [self.html(job, 1.0, "variant") for job in jobs]
+        # Each commune's PDF carries the font subsets of the whole batch, so its key names the batch
+        # too, and a batch is laid out whole or not at all: cached or not, the bytes are the same.
+        batch_key = digest(*variants)
+        keys = {job.path: self._layered_key(shared_html, batch_key, variants[n]) for n, job in enumerate(jobs)}
+        cached = self._all_cached(keys)
+        if cached is not None:
+            return cached
         results: dict[str, Rendered] = {}
-        for job in jobs:
-            cached = self._cached(keys[job.path])
-            if cached:
-                results[job.path] = cached
-        todo = [job for job in jobs if job.path not in results]
-        if not todo:
-            return results
-        shared, scale = self._laid_out(todo[0], "shared")
-        base = shared.write_pdf()
-        pages = len(shared.pages)
-        layers = self._document(self._batch_html(todo, scale), todo[0])
-        overlay = _overlay(layers.write_pdf())
-        for index, job in enumerate(todo):
-            own = layers.pages[index * pages : (index + 1) * pages]
-            if len(own) != pages or self._fit_problems(own, job):
-                results[job.path] = self._store(keys[job.path], self.render(job))
-                continue
-            self._check_print_quality(own, job)
-            rendered = Rendered(_stamp(base, overlay, index * pages, pages), scale)
-            results[job.path] = self._store(keys[job.path], rendered)
+        with _gc_paused():
+            shared, scale = self._laid_out(jobs[0], "shared")
+            base = shared.write_pdf()
+            htmls = variants if scale == 1.0 else [self.html(job, scale, "variant") for job in jobs]
+            batch, keep = _batch_html(htmls)
+            layers = self._document(batch, jobs[0])
+            overlay = _overlay(layers.write_pdf())
+            for index, job in enumerate(jobs):
+                own = layers.pages[index * len(keep) : (index + 1) * len(keep)]
+                if len(own) != len(keep) or self._fit_problems(own, job, len(keep)):
+                    results[job.path] = self._store(keys[job.path], self.render(job))
+                    continue
+                self._check_print_quality(own, job)
+                layer_pages = range(index * len(keep), (index + 1) * len(keep))
+                pdf = _stamp(base, overlay, dict(zip(keep, layer_pages, strict=True)), _qr_operators(own, keep))
+                results[job.path] = self._store(keys[job.path], Rendered(pdf, scale))
         return results
 
     def _key(self, job: PrintJob, method: str) -> str:
         html = self.html(job, 1.0, "all")
         return digest(_RENDERER_VERSION, weasyprint.__version__, method, self._css, fingerprint(), html)
+
+    def _layered_key(self, shared_html: str, batch_key: str, variant_html: str) -> str:
+        """A commune's leaflet is made of the shared layer, its own layer and the batch it was laid out in."""
+        parts = (self._css, fingerprint(), shared_html, batch_key, variant_html)
+        return digest(_RENDERER_VERSION, weasyprint.__version__, "layered", *parts)
+
+    def _all_cached(self, keys: dict[str, str]) -> dict[str, Rendered] | None:
+        """Every PDF of a batch (by path) from the cache, or None as soon as one is missing."""
+        found = {}
+        for path, key in keys.items():
+            rendered = self._cached(key)
+            if rendered is None:
+                return None
+            found[path] = rendered
+        return found
 
     def _cached(self, key: str) -> Rendered | None:
         for scale in SHRINK_STEPS:
@@ -283,13 +330,6 @@ class PrintRenderer:
         except _TimeUp:
             raise PrintError(job, f"layout took longer than {seconds:.0f} s: shorten the text") from None
 
-    def _batch_html(self, jobs: list[PrintJob], scale: float) -> str:
-        """The commune layers of all jobs as one HTML document, one after the other."""
-        documents = [self.html(job, scale, "variant") for job in jobs]
-        bodies = [html[html.index(">", html.index("<body")) + 1 : html.rindex("</body>")] for html in documents]
-        first = documents[0]
-        return first[: first.index(">", first.index("<body")) + 1] + "".join(bodies) + first[first.rindex("</body>") :]
-
     def _markdown(self, text: str, job: PrintJob) -> str:
         """Author Markdown for paper: guide:/faq: links become full addresses that can be typed."""
         base = f"{self.config.base}/{job.province.slug}"
@@ -303,7 +343,7 @@ class PrintRenderer:
 
     def _check_glyphs(self, html: str, job: PrintJob) -> None:
         covered = covered_characters()
-        missing = sorted({ch for ch in html if ord(ch) > 0x7E and ord(ch) not in covered})
+        missing = sorted(ch for ch in set(html) if ord(ch) > 0x7E and ord(ch) not in covered)
         if missing:
             text = " ".join(re.sub(r"<[^>]*>", " ", html).split())  # the words around it, on one line
             where = []
@@ -312,11 +352,12 @@ class PrintRenderer:
                 where.append(f"{ch!r} (U+{ord(ch):04X}) in “…{text[max(0, at - 30) : at + 10]}…”")
             raise PrintError(job, "the print font has no glyph for " + ", ".join(where))
 
-    def _fit_problems(self, pages, job: PrintJob) -> list[str]:
-        fmt = FORMATS[job.format]
+    def _fit_problems(self, pages, job: PrintJob, expected: int | None = None) -> list[str]:
+        """What does not fit; `expected` pages, by default the format's (a commune batch has fewer)."""
+        expected = FORMATS[job.format].pages if expected is None else expected
         problems = []
-        if fmt.pages is not None and len(pages) != fmt.pages:
-            problems.append(f"{len(pages)} pages instead of {fmt.pages}")
+        if expected is not None and len(pages) != expected:
+            problems.append(f"{len(pages)} pages instead of {expected}")
         first_page: dict[str, int] = {}
         for number, page in enumerate(pages, start=1):
             for panel, box in _panels(page._page_box):
@@ -373,24 +414,26 @@ def _retagged(name: str) -> str:
     return f"/{letters}+{rest}"
 
 
-def _stamp(base: bytes, overlay: pikepdf.Pdf, first: int, count: int) -> bytes:
-    """The shared PDF with pages first..first+count of the overlay drawn over its pages.
+def _stamp(base: bytes, overlay: pikepdf.Pdf, layers: dict[int, int], extra: dict[int, bytes]) -> bytes:
+    """The shared PDF with overlay page layers[n] drawn over its page n, then extra[n] (QR modules).
 
     qpdf turns each overlay page into a form XObject with its own resources: nothing is parsed
     or renamed, and the shared bytes are copied as they are (~2 ms per leaflet).
     """
     with pikepdf.open(io.BytesIO(base)) as pdf:
-        for number, (page, layer) in enumerate(zip(pdf.pages, overlay.pages[first : first + count], strict=True)):
-            _add_overlay(page, layer, pikepdf.Name(f"/DvcLayer{number}"))
+        for number, layer in layers.items():
+            page = pdf.pages[number]
+            _add_overlay(page, overlay.pages[layer], pikepdf.Name(f"/DvcLayer{number}"), extra.get(number, b""))
         buffer = io.BytesIO()
         pdf.save(buffer, deterministic_id=True)
         return buffer.getvalue()
 
 
-def _add_overlay(page: pikepdf.Page, layer: pikepdf.Page, name: pikepdf.Name) -> None:
+def _add_overlay(page: pikepdf.Page, layer: pikepdf.Page, name: pikepdf.Name, extra: bytes = b"") -> None:
     """page.add_overlay(layer), but under a name we choose: pikepdf names the form XObject at random,
     which made two builds of the same leaflet differ. WeasyPrint's pages share one resource
-    dictionary, so the name carries the page number."""
+    dictionary, so the name carries the page number. `extra` operators are drawn last, in the
+    page's own coordinates (points from the bottom left)."""
     form = layer.as_form_xobject()
     page.add_resource(form, pikepdf.Name.XObject, name, replace_existing=False)
     placement = page.calc_form_xobject_placement(
@@ -398,8 +441,69 @@ def _add_overlay(page: pikepdf.Page, layer: pikepdf.Page, name: pikepdf.Name) ->
     )
     page.contents_add(b"q\n", prepend=True)
     page.contents_add(b"Q\n", prepend=False)
-    page.contents_add(placement, prepend=False)
+    page.contents_add(placement + extra, prepend=False)
     page.contents_coalesce()
+
+
+# --- Commune batches --------------------------------------------------------------------------
+
+
+def _batch_html(documents: list[str]) -> tuple[str, list[int]]:
+    """The commune layers as one HTML document, one after the other, and the numbers of the sheets
+    kept: only sheets with a slot (the others are empty in a commune's layer). Page n of a commune's
+    layers goes on page keep[n] of the shared layer."""
+    first = documents[0]
+    head, tail = first[: first.index(">", first.index("<body")) + 1], first[first.rindex("</body>") :]
+    keep: list[int] | None = None
+    bodies = []
+    for html in documents:
+        sheets = html[html.index(">", html.index("<body")) + 1 : html.rindex("</body>")].split(_SHEET)[1:]
+        slotted = [number for number, sheet in enumerate(sheets) if 'class="slot ' in sheet]
+        if keep is None:
+            keep = slotted
+        assert slotted == keep, "every commune's layer has its slots on the same sheets"
+        bodies.extend(_SHEET + sheets[number] for number in keep)
+    assert keep, "a commune leaflet template has slots"
+    return head + "".join(bodies) + tail, keep
+
+
+_SHEET = '<section class="sheet"'
+
+
+def _qr_box(url: str) -> str:
+    """The QR code's place in a commune's layer: an SVG of the code's size with only its white
+    background; the modules are drawn into the stamped page (_qr_operators)."""
+    size = qr.modules(url)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}">'
+        f'<rect width="{size}" height="{size}" fill="#fff"/></svg>'
+    )
+
+
+def _qr_operators(pages, keep: list[int]) -> dict[int, bytes]:
+    """PDF operators drawing the modules of every QR code on these laid-out layer pages into the
+    empty box left for it, by shared page number: a filled rectangle per run of dark modules,
+    the same shapes as the SVG's one-module-wide strokes."""
+    operators = {}
+    for number, page in zip(keep, pages, strict=True):
+        height = page.height * PT_PER_PX
+        drawn = []
+        for box in _walk(page._page_box):
+            element = getattr(box, "element", None)
+            if element is None or box.element_tag != "div" or not element.get("data-qr"):
+                continue
+            svg = next(b for b in _walk(box) if (getattr(b, "element_tag", None) or "").endswith("svg"))
+            rows = qr.matrix(element.get("data-qr"))
+            module = svg.width * PT_PER_PX / len(rows)
+            left = svg.content_box_x() * PT_PER_PX
+            bottom = height - svg.content_box_y() * PT_PER_PX - len(rows) * module
+            runs = " ".join(
+                f"{x} {len(rows) - 1 - y} {width} 1 re" for y, row in enumerate(rows) for x, width in qr._runs(row)
+            )
+            drawn.append(f"q {module:.6f} 0 0 {module:.6f} {left:.4f} {bottom:.4f} cm 0 g {runs} f Q\n")
+        if drawn:
+            operators[number] = "".join(drawn).encode()
+    return operators
 
 
 # --- Layout checks on WeasyPrint's boxes ---------------------------------------------
@@ -423,9 +527,11 @@ def _overflowing_fields(panel, page_height: float) -> list[str]:
 
     Pinned (absolutely positioned) parts, such as a footer or a commune's slot, may use the
     panel's padding, but not the strip along the paper's edge that printers cannot reach.
+    A part pinned to the bottom grows upwards: it must not reach above the panel either.
     """
     left, right = panel.content_box_x(), panel.content_box_x() + panel.width
-    flow_bottom = panel.content_box_y() + panel.height
+    flow_top, flow_bottom = panel.content_box_y(), panel.content_box_y() + panel.height
+    pinned_top = max(panel.position_y, SAFE_MARGIN_MM * PX_PER_MM)
     pinned_bottom = min(panel.position_y + panel.margin_height(), page_height - SAFE_MARGIN_MM * PX_PER_MM)
     seen: set[int] = set()  # the panel itself is positioned; only its descendants can be pinned
     fields = [field for child in panel.children for field in _fields(child, False, seen)]
@@ -433,8 +539,8 @@ def _overflowing_fields(panel, page_height: float) -> list[str]:
         flow_bottom = min(flow_bottom, box.position_y - 1 * PX_PER_MM)
     names: list[str] = []
     for box, name, pinned in fields:
-        bottom = pinned_bottom if pinned else flow_bottom
-        beyond = box.position_y + box.margin_height() > bottom + 0.5
+        top, bottom = (pinned_top, pinned_bottom) if pinned else (flow_top, flow_bottom)
+        beyond = box.position_y < top - 0.5 or box.position_y + box.margin_height() > bottom + 0.5
         beyond |= box.position_x < left - 0.5 or box.position_x + box.margin_width() > right + 0.5
         if beyond and name not in names:
             names.append(name)
