@@ -75,6 +75,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # `python bench/site_build.py` from anywhere finds generator/ and bench/
 
 from bench.synthetic import write_synthetic  # noqa: E402
+from generator.render.site import _MARKDOWN_EXTENSIONS  # noqa: E402
 
 PYTHON = sys.executable
 CHILD_TIMEOUT = 3600.0
@@ -498,16 +499,8 @@ def child(spec: dict) -> dict:
 
 # --- The reference: one plain MkDocs + Material site of the same Markdown --------------------
 
-REFERENCE_EXTENSIONS = [  # the extensions our pages are written for (render/site.py), with MkDocs' own slugs
-    "abbr",
-    "admonition",
-    "attr_list",
-    "def_list",
-    "md_in_html",
-    "tables",
-    {"toc": {"permalink": True}},
-    {"pymdownx.tasklist": {"custom_checkbox": True}},
-    "pymdownx.details",
+REFERENCE_EXTENSIONS = [  # the extensions our pages are written for, with MkDocs' own heading slugs
+    {"toc": {"permalink": True}} if isinstance(e, dict) and "toc" in e else e for e in _MARKDOWN_EXTENSIONS
 ]
 
 
