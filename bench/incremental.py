@@ -20,7 +20,9 @@ For each, `--repeats` times in a row:
     pictures, its PDFs and whatever shows its steps.
 
 Reported: wall time of build() (median, and every run in the JSON) and what it redid: sites MkDocs
-built (the rest came unchanged from the cache), pictures drawn and WeasyPrint layouts run.
+built (the rest came unchanged from the cache), pictures drawn and WeasyPrint layouts run; and the
+most of the machine that other processes used during any of the repeats ("others' CPU", as in
+bench/site_build.py).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.site_build import mark, others_share  # noqa: E402
 from generator.build import CACHE_DIR, BuildOptions, build  # noqa: E402
 
 EDITED_GUIDE = "dang-nhap-vneid"
@@ -68,11 +71,13 @@ def edit_step_title(guide: Path, number: int) -> str:
 
 
 def timed_build(options: BuildOptions) -> dict:
+    before = mark()
     started = time.perf_counter()
     report = build(options, quiet)
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
+        "others_cpu_share": others_share(before, mark()),  # of the machine, used by other processes meanwhile
         "sites_built": report.sites_built,
         "sites": report.sites,
         "images_rendered": report.images_rendered,
@@ -120,13 +125,21 @@ def summary(runs: list[dict]) -> dict:
         "max_s": ordered[-1]["seconds"],
         **{key: middle[key] for key in ("sites_built", "sites", "images_rendered", "images", "pdfs_rendered", "pdfs")},
         "stage_seconds": middle["stage_seconds"],
+        "others_max": others_max(runs),
     }
+
+
+def others_max(runs: list[dict]) -> str:
+    """The most of the machine other processes used during any of the runs, as a percentage."""
+    shares = [run["others_cpu_share"] for run in runs if run.get("others_cpu_share") is not None]
+    return f"≤ {100 * max(shares):.0f} %" if shares else "–"
 
 
 def table(results: dict) -> str:
     lines = [
-        "| options | build | median (s) | min–max (s) | sites built | pictures drawn | PDF layouts (PDFs) |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| options | build | median (s) | min–max (s) | sites built | pictures drawn | PDF layouts (PDFs) "
+        "| others' CPU |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for mode, runs in results.items():
         for phase in PHASES:
@@ -134,7 +147,8 @@ def table(results: dict) -> str:
             pdfs = "–" if MODES[mode]["skip_print"] else f"{row['pdfs_rendered']} ({row['pdfs']})"
             lines.append(
                 f"| {mode} | {phase} | {row['median_s']:.2f} | {row['min_s']:.2f}–{row['max_s']:.2f} | "
-                f"{row['sites_built']} of {row['sites']} | {row['images_rendered']} of {row['images']} | {pdfs} |"
+                f"{row['sites_built']} of {row['sites']} | {row['images_rendered']} of {row['images']} | {pdfs} | "
+                f"{row['others_max']} |"
             )
     return "\n".join(lines)
 

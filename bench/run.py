@@ -1,4 +1,4 @@
-"""`make bench`: every benchmark with its default settings (~25 min on 2 cores).
+"""`make bench`: every benchmark with its default settings (~20 min on 2 cores).
 
     python bench/run.py            # everything; figures also saved as JSON in bench/out/
     python bench/run.py --quick    # smoke run (~2 min): small build scales, one incremental repeat, nothing else

@@ -412,29 +412,35 @@ def plan_province(site: Site, province: Province) -> SitePlan:
     pages.append(search)
 
     prints, qr_images = plan_print(site, province, guides, featured)
-    leaflets = {
-        image.qr.code: [j for j in prints if j.commune is None and j.items[0].qr == image.qr and len(j.items) == 1]
-        for image in qr_images
-    }
+    leaflets: dict[str, list[PrintJob]] = {image.qr.code: [] for image in qr_images}
+    for job in prints:
+        if job.commune is None and len(job.items) == 1 and job.items[0].qr.code in leaflets:
+            leaflets[job.items[0].qr.code].append(job)
+    by_commune: dict[str, list[PrintJob]] = {}
+    for job in prints:
+        if job.commune is not None:
+            by_commune.setdefault(job.commune.slug, []).append(job)
     print_context = {
         "posters": [j for j in prints if j.commune is None and j.format in POSTER_FORMATS],
         "rows": [(g, image, leaflets[image.qr.code]) for g, image in zip(guides, qr_images, strict=True)],
-        "communes": [
-            (c, [j for j in prints if j.commune == c]) for c in province.communes if any(j.commune == c for j in prints)
-        ],
+        "communes": [(c, by_commune[c.slug]) for c in province.communes if c.slug in by_commune],
     }
     pages.append(Page(PRINT_PAGE, "print-materials.md.j2", "Tài liệu in", "print", source, {**base, **print_context}))
     images = plan_step_images(site, province, guides, qr_images)
+    images_of: dict[str, list[ImageJob]] = {g.slug: [] for g in guides}
+    for job in images:
+        images_of[job.guide.slug].append(job)
+    qr_of = {g.slug: image for g, image in zip(guides, qr_images, strict=True)}
     for page in pages:
         if page.kind == "guide":
-            index = guides.index(page.context["guide"])
-            page.context["qr_image"] = qr_images[index]
-            page.context["prints"] = leaflets[qr_images[index].qr.code]
-            page.context["og_image"] = f"{site.config.base}/{_preview(images, page.context['guide'])}.png"
+            guide = page.context["guide"]
+            page.context["qr_image"] = qr_of[guide.slug]
+            page.context["prints"] = leaflets[qr_of[guide.slug].qr.code]
+            page.context["og_image"] = f"{site.config.base}/{_preview(images_of[guide.slug])}.png"
     for guide, image in zip(guides, qr_images, strict=True):
-        own = [job for job in images if job.guide is guide]
+        own = images_of[guide.slug]
         context = {**base, "guide": guide, "images": own, "qr_image": image, "prints": leaflets[image.qr.code]}
-        context["og_image"] = f"{site.config.base}/{_preview(images, guide)}.png"
+        context["og_image"] = f"{site.config.base}/{_preview(own)}.png"
         title = f"Ảnh hướng dẫn: {guide.title}"
         pages.append(Page(f"{IMAGE_DIR}/{guide.slug}.md", "infographic.md.j2", title, "infographic", None, context))
     card = ImageJob(f"{province.slug}/{IMAGE_DIR}/the-chia-se", *CARD_SIZE, province, None, None, source)
@@ -559,8 +565,9 @@ def plan_step_images(
     ]
 
 
-def _preview(images: list[ImageJob], guide: GuideInProvince) -> str:
-    return next(job.path for job in images if job.guide is guide and (job.width, job.height) == (1200, 630))
+def _preview(own_images: list[ImageJob]) -> str:
+    """The guide's picture in the link-preview size (og:image)."""
+    return next(job.path for job in own_images if (job.width, job.height) == (1200, 630))
 
 
 def plan_print(

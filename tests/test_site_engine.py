@@ -31,6 +31,7 @@ from tests.conftest import ROOT
 from tests.html_tools import read_page, resolve
 
 THEME = ROOT / "theme"
+HTML_BLOCKS = "generator.render.html_blocks"
 
 
 @pytest.fixture(scope="module")
@@ -142,6 +143,48 @@ def test_one_markdown_per_site_forgets_each_page_before_the_next(tmp_path, patch
     assert 'id="giay-to"' in shared["b.md"]
 
 
+EDGE_CASES = {  # each converts the same with and without html_blocks
+    "ours": '# T\n\n<ul class="dvc-checklist">\n<li>a</li>\n</ul>\n\nsau\n',
+    "nested": '<div class="dvc-print">\n<div>\n<p>x</p>\n</div>\n</div>\n\n**sau**\n',
+    "one line": 'trước\n\n<p class="dvc-meta">Lĩnh vực: <strong>x</strong></p>\n\n*sau*\n',
+    "last": 'trước\n\n<table class="dvc-fees">\n<tr><td>1</td></tr>\n</table>',
+    "unclosed": '<div class="dvc-print">\n<p>x</p>\n\n*Markdown*\n',
+    "no blank before": 'trước\n<p class="dvc-meta">x</p>\n\nsau\n',
+    "no blank after": '<p class="dvc-meta">x</p>\n*sau*\n',
+    "blank inside": '<ul class="dvc-checklist">\n<li>a</li>\n\n<li>b</li>\n</ul>\n',
+    "md_in_html": '<div class="dvc-table" markdown>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n</div>\n',
+    "another class": '<div class="note">\n<p>x</p>\n</div>\n',
+    "closed early": '<div class="dvc-x"><p>a</p></div><div>\nb</div>\n\nsau\n',
+}
+
+
+def converter(with_html_blocks: bool) -> markdown.Markdown:
+    names = [next(iter(e)) if isinstance(e, dict) else e for e in engine._MARKDOWN_EXTENSIONS]
+    configs = {next(iter(e)): dict(next(iter(e.values()))) for e in engine._MARKDOWN_EXTENSIONS if isinstance(e, dict)}
+    configs["toc"]["slugify"] = toc_slugify
+    names = [n for n in names if with_html_blocks or n != HTML_BLOCKS]
+    return markdown.Markdown(extensions=names, extension_configs=configs)
+
+
+@pytest.mark.parametrize("case", sorted(EDGE_CASES))
+def test_theme_html_blocks_set_aside_unparsed_convert_as_parsed(case):
+    text = EDGE_CASES[case]
+    assert converter(True).convert(text) == converter(False).convert(text)
+
+
+def test_the_guide_pages_html_blocks_skip_the_html_parser():
+    site = check(BuildOptions(content=ROOT / "content", config=ROOT / "site_config.yml"))
+    province = next(s for s in plan_build(site, site.provinces[0].slug).sites if s.province)
+    pages = render_pages(province, THEME / "pages")
+    guide = next(text for name, text in pages.items() if name.startswith("huong-dan/d"))
+    md = converter(True)
+    set_aside = md.preprocessors["dvc_trusted_html"].run(guide.split("\n"))
+    left = "\n".join(set_aside)
+    for block in ('<ul class="dvc-checklist">', '<table class="dvc-fees">', '<div class="dvc-print">', '<p class="dvc'):
+        assert block in guide and block not in left
+    assert md.htmlStash.html_counter >= 5
+
+
 @pytest.mark.parametrize(
     ("path", "folder", "unused"),
     [
@@ -176,7 +219,8 @@ def tree(root: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def built_both_ways(tmp_path_factory, patched) -> tuple[Path, Path]:
-    """The demo's sites built in one process with the patches, then each from scratch without them."""
+    """The demo's sites built in one process with the patches, then each from scratch without them
+    (and without the Markdown extension that sets the theme's HTML blocks aside unparsed)."""
     root = tmp_path_factory.mktemp("engine")
     shutil.copytree(ROOT / "content", root / "content")
     shutil.copy(ROOT / "site_config.yml", root / "site_config.yml")
@@ -187,6 +231,8 @@ def built_both_ways(tmp_path_factory, patched) -> tuple[Path, Path]:
             unpatch.setattr(Theme, "get_env", inspect.unwrap(Theme.get_env))
             unpatch.setattr(Files, "add_files_from_theme", inspect.unwrap(Files.add_files_from_theme))
             unpatch.setattr(mkdocs.structure.pages, "markdown", markdown)
+            without = [e for e in engine._MARKDOWN_EXTENSIONS if e != HTML_BLOCKS]
+            unpatch.setattr(engine, "_MARKDOWN_EXTENSIONS", without)
             build_sites(root, root / "alone")
     return root / "shared", root / "alone"
 
