@@ -6,7 +6,8 @@
 
 In order: the build at 1x, 2x and 4x stage by stage against plain MkDocs (bench/site_build.py,
 bench/out/site_build.json), rebuilds after an edit (bench/incremental.py, incremental.json), print
-(bench/print_bench.py, print.json), pictures (bench/image_bench.py, images.json) and the weight of
+(bench/print_bench.py, print.json), pictures (bench/image_bench.py, images.json), the campaign kit
+(bench/kit_bench.py, kit.json) and the weight of
 pages in a browser (bench/page_weight.py). Lighthouse has its own target (`make bench-lighthouse`).
 """
 
@@ -20,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 OUT = ROOT / "bench" / "out"
-BENCHES = ("site", "incremental", "print", "images", "page-weight")
+BENCHES = ("site", "incremental", "print", "images", "kit", "page-weight")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,6 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench import image_bench
 
         failed |= image_bench.main(["--json", str(OUT / "images.json")])
+    if "kit" in chosen:
+        from bench import kit_bench
+
+        failed |= kit_bench.main(["--json", str(OUT / "kit.json")])
     if "page-weight" in chosen:
         from bench import page_weight
 

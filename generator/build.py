@@ -20,15 +20,18 @@ from .cache import RenderCache, code_digest, digest
 from .errors import ContentError, ContentErrors
 from .load import REGISTRY_FILE, load_content
 from .parallel import available_cores
-from .plan import BuildPlan, Shard, SitePlan, plan_build, print_batches
-from .render import mkdocs_hooks, qr, sanitize, scene
+from .plan import BuildPlan, Shard, SitePlan, kit_files, plan_build, print_batches
+from .render import bundle, mkdocs_hooks, qr, sanitize, scene, scripts, speech
 from .render import site as render_site
 from .render.images import ImageError, ImageRenderer
 from .render.pages import render_pages
+from .render.posts import PostError, post_text
 from .render.print import PrintError, PrintRenderer
+from .render.quiz import quiz_pdf
 from .render.redirects import render_redirect, render_short_link
 from .render.search import INDEX_NAME, search_index_json
 from .render.site import SiteBuildError, build_site, mkdocs_config
+from .render.video import VideoError, VideoRenderer
 from .shortlinks import registry_yaml
 from .validate import Site, load_config, validate
 from .write import MANIFEST, Entry, Output, OutputError, locked, replace_file
@@ -47,7 +50,10 @@ class BuildOptions:
     province: str | None = None
     theme: Path = DEFAULT_THEME
     use_cache: bool = True  # reuse PDFs, pictures, QR codes and whole sites made before from the same input
-    skip_print: bool = False  # pages, QR images and short links only: a quick preview, not for publishing
+    skip_print: bool = False  # no PDFs (leaflets, posters, scripts' and quiz PDFs): a quick preview, not for publishing
+    skip_kit: bool = False  # no campaign kit files (scripts, posts, audio, videos, zip); its pages are still made
+    skip_video: bool = False  # no step videos
+    skip_audio: bool = False  # no audio drafts (scripts' MP3, video narration)
     record_short_links: bool = True  # add new short codes to content/short-links.yml (verify leaves content alone)
     jobs: int = 0  # processes to build provinces in; 0: one per available core
     shard: Shard | None = None  # build only this share of the provinces (merge the shards' outputs afterwards)
@@ -72,6 +78,7 @@ class BuildReport:
     images: int = 0
     images_rendered: int = 0  # pictures drawn (step pictures, cards, results charts); the rest came from the cache
     sites_built: int = 0  # sites the engine built; the rest were unchanged and came from the cache
+    videos_rendered: int = 0  # step videos encoded; the rest came from the cache
     sites: int = 0
     source_date_epoch: int = 0  # the build date the output carries (sitemaps), in seconds since 1970 UTC
     new_short_codes: list[str] = field(default_factory=list)  # codes issued by this build (recorded or not)
@@ -108,7 +115,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = log_to_stderr
     # MkDocs dates the sitemaps (and the gzip header of sitemap.xml.gz) from SOURCE_DATE_EPOCH;
     # nothing else in the output carries a date or the time of the build. Set before workers fork.
     with _environment(SOURCE_DATE_EPOCH, str(epoch)), Output(options.out, options.tidy_later) as output:
-        work = Work(site, plan, options, output, engine_fingerprint(options.theme))
+        work = Work(site, plan, options, output, engine_fingerprint(options.theme), epoch)
         run_sites(work, STAGES, jobs, report, progress)
         if not options.shard or options.shard.index == 1:
             write_root_files(whole, site, options.theme, output)
@@ -130,7 +137,7 @@ def build(options: BuildOptions, progress: Callable[[str], None] = log_to_stderr
 
 # --- the work of one site, run in worker processes --------------------------------------------
 
-STAGES = ("site", "qr", "images", "print", "redirects")
+STAGES = ("site", "qr", "images", "print", "kit", "redirects")
 
 
 @dataclass
@@ -143,7 +150,9 @@ class Work:
     options: BuildOptions
     output: Output
     engine: str = ""  # engine_fingerprint() of the theme, read once per build
+    epoch: int = 0  # the build date (SOURCE_DATE_EPOCH): the date of the files in the kit's zip
     _renderers: tuple[PrintRenderer, ImageRenderer, RenderCache] | None = None
+    _videos: VideoRenderer | None = None
 
     def renderers(self) -> tuple[PrintRenderer, ImageRenderer, RenderCache]:
         if self._renderers is None:
@@ -151,6 +160,11 @@ class Work:
             printer = PrintRenderer(self.options.theme, self.site.config, self.site.assets, cache)
             self._renderers = printer, ImageRenderer(self.site.config, cache), cache
         return self._renderers
+
+    def videos(self) -> VideoRenderer:
+        if self._videos is None:
+            self._videos = VideoRenderer(self.site.config, self.renderers()[2])
+        return self._videos
 
 
 @dataclass
@@ -164,6 +178,7 @@ class SiteResult:
     images_rendered: int
     site_built: bool
     seconds: dict[str, float]
+    videos_rendered: int = 0
 
 
 _work: Work | None = None  # the current build's work, read by the forked workers
@@ -191,6 +206,7 @@ def run_sites(work: Work, stages: tuple[str, ...], jobs: int, report: BuildRepor
             report.pdfs_rendered += result.pdfs_rendered
             report.images_rendered += result.images_rendered
             report.sites_built += result.site_built
+            report.videos_rendered += result.videos_rendered
             for stage, seconds in result.seconds.items():
                 report.stage_seconds[stage] = report.stage_seconds.get(stage, 0.0) + seconds
             name = site_plan.prefix or "national page"
@@ -230,7 +246,7 @@ def _site_task(task: tuple[int, tuple[str, ...]]) -> SiteResult:
     assert work is not None, "run_sites sets the work before its tasks run"
     site_plan = work.plan.sites[number]
     printer, pictures, cache = work.renderers()
-    pdfs_before, images_before = printer.renders, pictures.renders
+    pdfs_before, images_before, videos_before = printer.renders, pictures.renders, work.videos().renders
     errors: list[ContentError] = []
     engine_errors: list[str] = []
     seconds: dict[str, float] = {}
@@ -247,6 +263,8 @@ def _site_task(task: tuple[int, tuple[str, ...]]) -> SiteResult:
                     write_images(site_plan, pictures, work.output, printer, work.options.skip_print)
                 elif stage == "print" and not work.options.skip_print:
                     write_print(site_plan, printer, work.output)
+                elif stage == "kit" and site_plan.kit and not work.options.skip_kit:
+                    write_kit(site_plan, work)
                 elif stage == "redirects":
                     write_redirects(site_plan, work.plan, work.site, work.options.theme, work.output)
             except ContentErrors as exc:
@@ -263,6 +281,7 @@ def _site_task(task: tuple[int, tuple[str, ...]]) -> SiteResult:
         images_rendered=pictures.renders - images_before,
         site_built=site_built,
         seconds=seconds,
+        videos_rendered=work.videos().renders - videos_before,
     )
 
 
@@ -376,6 +395,60 @@ def write_print(site_plan: SitePlan, printer: PrintRenderer, output: Output) -> 
             output.write(job.path, pdf, "print", job.province.slug, job.source, tuple(i.qr.url for i in job.items))
     if errors:
         raise ContentErrors(errors)
+
+
+def write_kit(site_plan: SitePlan, work: Work) -> None:
+    """The campaign kit of a province: loudspeaker scripts (text, PDF, audio draft), posts, the quiz
+    sheet, step videos with subtitles, then the zip of it all with the province's leaflets and
+    pictures (made by the earlier stages); every problem reported at once."""
+    kit, options, output = site_plan.kit, work.options, work.output
+    assert kit is not None and site_plan.province is not None
+    config = work.site.config
+    printer, _, cache = work.renderers()
+    slug = site_plan.province.slug
+    errors: list[ContentError] = []
+
+    def failed(source: str | None, exc: Exception) -> None:
+        errors.append(ContentError(source or "", None, "", str(exc)))
+
+    for job in kit.scripts:
+        qr_url = (job.item.qr.url,)
+        try:
+            script = scripts.script_for(job, config)
+            text = scripts.script_txt(job, script, config)
+            output.write(f"{job.path}.txt", text, "script-text", slug, job.source, qr_url)
+            if not options.skip_print:
+                pdf = scripts.script_pdf(job, script, printer)
+                output.write(f"{job.path}.pdf", pdf, "script-pdf", slug, job.source, qr_url)
+            if job.audio and not options.skip_audio:
+                mp3 = speech.speak(script.text, config.campaign.reading_speed, cache)
+                output.write(f"{job.path}.mp3", mp3, "script-audio", slug, job.source)
+        except (scripts.ScriptError, PrintError, speech.SpeechError) as exc:
+            failed(job.source, exc)
+    for post in kit.posts:
+        try:
+            output.write(post.path, post_text(post, config), "post", slug, post.source, (post.item.qr.url,))
+        except PostError as exc:
+            failed(post.source, exc)
+    if kit.quiz and not options.skip_print:
+        try:
+            output.write(kit.quiz.path, quiz_pdf(kit.quiz, printer), "quiz-pdf", slug, kit.quiz.source)
+        except PrintError as exc:
+            failed(kit.quiz.source, exc)
+    for job in [] if options.skip_video else kit.videos:
+        try:
+            video = work.videos().render(job, narrate=job.narrated and not options.skip_audio)
+        except (VideoError, speech.SpeechError) as exc:
+            failed(job.source, exc)
+            continue
+        output.write(f"{job.path}.mp4", video.mp4, "video", slug, job.source, (job.item.qr.url,))
+        output.write(f"{job.path}.vtt", video.vtt, "subtitles", slug, job.source)
+    if errors:
+        raise ContentErrors(errors)
+    files = kit_files(site_plan, not options.skip_audio, not options.skip_video, not options.skip_print)
+    contents = [(name.removeprefix(f"{slug}/"), output.path(name).read_bytes()) for name in files]
+    about = bundle.about_text(site_plan, config)
+    output.write(kit.zip, bundle.zip_bytes(contents, about, work.epoch), "kit-zip", slug)
 
 
 def write_qr_images(site_plan: SitePlan, output: Output, cache: RenderCache) -> None:

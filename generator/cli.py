@@ -22,7 +22,8 @@ from .write import OutputError
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 EXIT_DIFFERENT = 1  # verify: the output is not what the content builds
 SCAFFOLDS = Path(__file__).parent / "scaffolds"
-KIND_FOLDERS = {"guide": "guides", "faq": "faqs", "province": "provinces"}
+SKIPPABLE = ("print", "kit", "video", "audio")  # --skip: BuildOptions.skip_<part>
+KIND_FOLDERS = {"guide": "guides", "faq": "faqs", "province": "provinces", "quiz": "quiz"}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -37,7 +38,10 @@ def parser() -> argparse.ArgumentParser:
     def output_options(command: argparse.ArgumentParser, out: str, province: str, skip: str) -> None:
         command.add_argument("--out", type=Path, default=Path("site"), help=out)
         command.add_argument("--province", metavar="SLUG", help=province)
-        command.add_argument("--skip", choices=["print"], action="append", default=[], help=skip)
+        command.add_argument("--skip", choices=SKIPPABLE, action="append", default=[], help=skip)
+        command.add_argument(
+            "--only", choices=["site"], help="pages, pictures, QR codes and short links (= --skip print --skip kit)"
+        )
         command.add_argument("--jobs", type=jobs, default=0, metavar="N", help="processes to use (default: all cores)")
         command.add_argument(
             "--shard",
@@ -52,7 +56,8 @@ def parser() -> argparse.ArgumentParser:
         build_cmd,
         "output folder (default: site)",
         "build only this province (and the national page)",
-        "leave out the PDFs (a quick preview, not for publishing)",
+        "leave out part of the output for a quick build, not for publishing: print (every PDF), kit (the "
+        "campaign kit's scripts, posts, audio, videos and zip), video, audio; repeat for several",
     )
     build_cmd.add_argument(
         "--no-cache", action="store_true", help="render every PDF again instead of reusing unchanged ones from .cache/"
@@ -84,6 +89,9 @@ def parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--province", metavar="SLUG", help="preview only this province")
     serve_cmd.add_argument(
         "--print", action="store_true", help="make the PDFs too (slower after an edit; pages and pictures always)"
+    )
+    serve_cmd.add_argument(
+        "--kit", action="store_true", help="make the campaign kit too (scripts, posts, audio; videos are slow)"
     )
     serve_cmd.add_argument("--host", default="127.0.0.1")
     serve_cmd.add_argument("--port", type=int, default=8000)
@@ -124,6 +132,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONTENT
 
 
+def skipped(args) -> dict[str, bool]:
+    """BuildOptions' skip_* flags from --skip and --only."""
+    skip = set(args.skip) | ({"print", "kit"} if args.only == "site" else set())
+    return {f"skip_{part}": part in skip for part in SKIPPABLE}
+
+
 def run_build(args) -> int:
     options = BuildOptions(
         content=args.content,
@@ -131,9 +145,9 @@ def run_build(args) -> int:
         out=args.out,
         province=args.province,
         use_cache=not args.no_cache,
-        skip_print="print" in args.skip,
         jobs=args.jobs,
         shard=args.shard,
+        **skipped(args),
     )
     report = build(options)
     print(
@@ -151,9 +165,9 @@ def run_verify(args) -> int:
         out=args.out,
         province=args.province,
         use_cache=args.cache,
-        skip_print="print" in args.skip,
         jobs=args.jobs,
         shard=args.shard,
+        **skipped(args),
     )
     report = verify(options)
     out = display_path(args.out)
@@ -196,6 +210,7 @@ def run_serve(args) -> int:
         out=out,
         province=args.province,
         skip_print=not args.print,
+        skip_kit=not args.kit,
         tidy_later=True,
     )
 
@@ -223,6 +238,8 @@ def run_new(args) -> int:
     template = (SCAFFOLDS / f"{args.kind}.yml").read_text(encoding="utf-8")
     text = template.replace("{slug}", slug).replace("{title}", json.dumps(nfc(args.title), ensure_ascii=False))
     text = text.replace("{today}", dt.date.today().isoformat())
+    guides = sorted((args.content / KIND_FOLDERS["guide"]).glob("*.yml"))
+    text = text.replace("{guide}", guides[0].stem if guides else "dang-nhap-vneid")  # a quiz question's guide
     folder.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     print(f"Created {display_path(target)}")

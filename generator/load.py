@@ -22,7 +22,7 @@ import yaml
 from .errors import ContentError, ContentErrors, display_path, format_loc
 from .text import nfc
 
-CONTENT_KINDS = ("provinces", "guides", "faqs")
+CONTENT_KINDS = ("provinces", "guides", "faqs", "quiz")
 RESULTS_DIR = "results"  # outreach results, one CSV file per province (see results.py)
 REGISTRY_FILE = "short-links.yml"  # the short-link registry, written by the build (see shortlinks.py)
 ASSET_DIRS = ("images",)
@@ -42,7 +42,7 @@ class Document:
 
     path: Path
     name: str  # as shown to authors, e.g. content/guides/khai-sinh.yml
-    kind: str  # provinces | guides | faqs | results
+    kind: str  # provinces | guides | faqs | quiz | results
     data: Any  # results: a list of rows, each a dict of column -> text
     lines: dict[Loc, int] = field(default_factory=dict)
 

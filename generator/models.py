@@ -18,6 +18,7 @@ from pydantic import (
     HttpUrl,
     StringConstraints,
     field_validator,
+    model_validator,
 )
 
 from .text import SLUG_PATTERN
@@ -258,6 +259,47 @@ class FaqGroup(Model):
         return entries
 
 
+# --- Quiz (trắc nghiệm) -------------------------------------------------------------------
+
+
+class QuizOption(Model):
+    text: Text = Field(max_length=200, description="Một phương án trả lời")
+    right: bool = Field(False, description="true cho phương án đúng (đúng một phương án)")
+
+
+class QuizQuestion(Model):
+    id: Slug = Field(description="Mã câu hỏi, không trùng trong mọi bộ câu hỏi, ví dụ: dang-nhap-bang-gi")
+    question: Text = Field(max_length=300)
+    options: list[QuizOption] = Field(min_length=2, max_length=4, description="Từ 2 đến 4 phương án")
+    explanation: Text = Field(max_length=400, description="Giải thích ngắn vì sao phương án đó đúng")
+    guide: Slug = Field(description="Hướng dẫn có câu trả lời; câu hỏi hiện ở các tỉnh có hướng dẫn này")
+
+    @model_validator(mode="after")
+    def _exactly_one_right(self) -> QuizQuestion:
+        right = [n for n, option in enumerate(self.options, start=1) if option.right]
+        if not right:
+            raise ValueError(f"question {self.id!r} has no right answer: mark exactly one option with right: true")
+        if len(right) > 1:
+            numbers = " and ".join(", ".join(map(str, right)).rsplit(", ", 1))
+            raise ValueError(
+                f"question {self.id!r} has {len(right)} right answers (options {numbers}): "
+                "mark exactly one option with right: true"
+            )
+        return self
+
+    @property
+    def answer(self) -> int:
+        """The right option's index, from 0."""
+        return next(n for n, option in enumerate(self.options) if option.right)
+
+
+class QuizBank(Model):
+    slug: Slug
+    title: Text = Field(description="Tên bộ câu hỏi, ví dụ: Hiểu biết về dịch vụ công trực tuyến")
+    order: int = Field(100, description="Thứ tự trong bài trắc nghiệm, số nhỏ đứng trước")
+    questions: list[QuizQuestion] = Field(min_length=1)
+
+
 # --- Site configuration ---------------------------------------------------------------
 
 
@@ -300,6 +342,30 @@ class SearchSettings(Model):
         return DEFAULT_ABBREVIATIONS | self.abbreviations
 
 
+class CampaignSettings(Model):
+    """The campaign kit: loudspeaker scripts, posts and videos (see docs/authoring guide)."""
+
+    hashtags: list[Annotated[str, StringConstraints(pattern=r"^#[^\s#]{2,40}$")]] = Field(
+        default_factory=lambda: ["#DichVuCongTrucTuyen", "#VNeID"],
+        max_length=6,
+        description="Hashtag gắn cuối bài đăng Zalo, Facebook, ví dụ: #DichVuCongTrucTuyen",
+    )
+    reading_speed: int = Field(
+        160,
+        ge=100,
+        le=240,
+        description="Tốc độ đọc loa truyền thanh, số tiếng (âm tiết) mỗi phút; "
+        "đọc chậm, rõ cho người cao tuổi: 150–170",
+    )
+    script_seconds: list[Annotated[int, Field(ge=30, le=300)]] = Field(
+        default_factory=lambda: [60, 120],
+        min_length=1,
+        max_length=3,
+        description="Độ dài các bài đọc loa, tính bằng giây, ví dụ [60, 120]",
+    )
+    audio: bool = Field(True, description="Tạo bản đọc thử bằng giọng máy (MP3) cho bài đọc loa và video")
+
+
 class SiteConfig(Model):
     site_name: Text
     base_url: HttpUrl = Field(description="Địa chỉ gốc của trang, ví dụ: https://huongdan.example.vn")
@@ -319,6 +385,7 @@ class SiteConfig(Model):
     print_batch: Text = Field(
         description="Tên đợt in tài liệu, ghi cùng mỗi mã QR mới, ví dụ: Đợt 1 – tháng 11/2026", max_length=40
     )
+    campaign: CampaignSettings = CampaignSettings()
 
     @field_validator("base_url")
     @classmethod
@@ -375,4 +442,4 @@ def _reject_duplicates(values: list[str], what: str) -> None:
 
 Step.model_rebuild()
 
-MODELS_BY_KIND: dict[str, type[Model]] = {"provinces": Province, "guides": Guide, "faqs": FaqGroup}
+MODELS_BY_KIND: dict[str, type[Model]] = {"provinces": Province, "guides": Guide, "faqs": FaqGroup, "quiz": QuizBank}

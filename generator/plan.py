@@ -11,7 +11,7 @@ from itertools import groupby
 from typing import Any
 
 from .load import Asset
-from .models import Commune, Guide, Province
+from .models import Commune, Guide, Province, QuizQuestion
 from .results import MEASURES, Measure, PeriodResults
 from .shortlinks import encode
 from .text import slugify, sort_key
@@ -62,6 +62,12 @@ RESULTS_DIR = "ket-qua"  # charts: ket-qua/<period>/tien-do, ket-qua/<period>/<c
 CHART_SIZE = (1080, 1350)  # the feed size; the same picture is placed on A4 for print
 COMPARISON_MAX_ROWS = 8  # communes per comparison picture; more are split over several pictures
 RESULTS_PRINT_NAME = "bao-cao-a4.pdf"  # per period: the province's progress and the comparisons, a page each
+KIT_PAGE = "truyen-thong.md"  # the campaign kit of a province: every asset, a preview and a download each
+KIT_DIR = "truyen-thong"  # its files: truyen-thong/<guide>/..., truyen-thong/<guide>/<commune>/loa-*
+QUIZ_PAGE = "trac-nghiem.md"
+QUIZ_PRINT_NAME = "trac-nghiem-a4.pdf"  # the quiz sheet and, on its last page, the answer key
+POST_PLATFORMS = ("zalo", "facebook")
+VIDEO_NAME = "video-cac-buoc"  # .mp4 and .vtt, per guide
 MEASURE_SLUGS = {  # short file names of the comparison charts; other measures use their column name
     "dossiers_supported": "ho-so",
     "people_guided": "luot-huong-dan",
@@ -233,6 +239,81 @@ class SitePlan:
     charts: list[ChartJob] = field(default_factory=list)  # outreach results charts (ket-qua/)
     chart_prints: list[ChartPrint] = field(default_factory=list)  # their print file, one per period
     search_page: str | None = None  # address of the site's search page, relative to the site (province sites)
+    kit: Kit | None = None  # the campaign kit (province sites)
+
+
+@dataclass(frozen=True)
+class ScriptJob:
+    """A loudspeaker script (bài đọc loa truyền thanh): a guide read aloud in about `seconds`,
+    for the province or for one commune (its service centre, duty hours and short link)."""
+
+    path: str  # without suffix: .txt and .pdf, and .mp3 with an audio draft
+    seconds: int
+    item: PrintItem  # the guide and the short link read out (the commune's own for a commune script)
+    commune: Commune | None
+    audio: bool
+    source: str | None
+
+    @property
+    def province(self) -> Province:
+        return self.item.guide.province
+
+    @property
+    def label(self) -> str:
+        minutes = f"{self.seconds // 60} phút" if self.seconds % 60 == 0 else f"{self.seconds} giây"
+        return f"Bài đọc loa {minutes}"
+
+
+@dataclass(frozen=True)
+class PostJob:
+    """A ready-to-post text for Zalo or Facebook, paired with the guide's feed picture."""
+
+    path: str  # .txt, relative to the output root
+    platform: str  # one of POST_PLATFORMS
+    item: PrintItem
+    image: str  # the paired picture, relative to the output root, without suffix (.png)
+    source: str | None
+
+
+@dataclass(frozen=True)
+class VideoJob:
+    """A short vertical video of a guide's steps (1080x1920 MP4) with WebVTT subtitles."""
+
+    path: str  # without suffix: .mp4 and .vtt
+    item: PrintItem
+    narrated: bool  # with the audio draft read over it
+    source: str | None
+
+
+@dataclass(frozen=True)
+class QuizEntry:
+    """A quiz question as a province asks it, with the guide that holds the answer."""
+
+    question: QuizQuestion
+    guide_title: str
+    page: str  # the guide page, relative to the output root
+    number: int  # from 1, in the province's quiz
+
+
+@dataclass(frozen=True)
+class QuizSheet:
+    """The printable quiz of a province for events, its answer key on the last page."""
+
+    path: str  # .pdf, relative to the output root
+    province: Province
+    entries: tuple[QuizEntry, ...]
+    source: str | None
+
+
+@dataclass
+class Kit:
+    """A province's campaign kit: what its page truyen-thong/ lists and its zip holds."""
+
+    scripts: list[ScriptJob]
+    posts: list[PostJob]
+    videos: list[VideoJob]
+    quiz: QuizSheet | None
+    zip: str  # relative to the output root
 
 
 @dataclass(frozen=True)
@@ -443,6 +524,12 @@ def plan_province(site: Site, province: Province) -> SitePlan:
         context["og_image"] = f"{site.config.base}/{_preview(own)}.png"
         title = f"Ảnh hướng dẫn: {guide.title}"
         pages.append(Page(f"{IMAGE_DIR}/{guide.slug}.md", "infographic.md.j2", title, "infographic", None, context))
+    kit = plan_kit(site, province, guides)
+    if kit.quiz:
+        pages.append(Page(QUIZ_PAGE, "quiz.md.j2", "Trắc nghiệm", "quiz", kit.quiz.source, {**base, "quiz": kit.quiz}))
+    kit_context = {**base, "kit": kit, "rows": print_context["rows"], "posters": print_context["posters"]}
+    kit_context |= {"images_of": images_of, "communes": print_context["communes"]}
+    pages.append(Page(KIT_PAGE, "kit.md.j2", "Bộ tài liệu truyền thông", "kit", source, kit_context))
     card = ImageJob(f"{province.slug}/{IMAGE_DIR}/the-chia-se", *CARD_SIZE, province, None, None, source)
     charts, chart_prints, results_pages = plan_results(site, province)
     pages += results_pages
@@ -459,6 +546,8 @@ def plan_province(site: Site, province: Province) -> SitePlan:
             ("Câu hỏi thường gặp", f"{FAQ_DIR}/index.md"),
             ("Hỗ trợ trực tiếp", HELP_PAGE),
             ("Tài liệu in", PRINT_PAGE),
+            *([("Trắc nghiệm", QUIZ_PAGE)] if kit.quiz else []),
+            ("Truyền thông", KIT_PAGE),
             *[("Kết quả", page.path) for page in results_pages],
         ],
         assets=[site.assets[name] for name in sorted(used_images)],
@@ -469,6 +558,7 @@ def plan_province(site: Site, province: Province) -> SitePlan:
         charts=charts,
         chart_prints=chart_prints,
         search_page=search.url,
+        kit=kit,
     )
 
 
@@ -575,13 +665,11 @@ def plan_print(
 ) -> tuple[list[PrintJob], list[QrImage]]:
     """Leaflets in every format and a full guide per guide; posters of the most-used guides;
     the same again for each commune that asked for its own (its address, duty hours and codes)."""
-    base = site.config.base
     source = site.sources[("provinces", province.slug)]
     folder = f"{province.slug}/{PRINT_DIR}"
 
     def item(guide: GuideInProvince, commune: Commune | None) -> PrintItem:
-        code = site.short_links.code_for(guide.slug, province.slug, commune.slug if commune else None)
-        return PrintItem(guide, QrCode.of(code, base), f"{province.slug}/{GUIDES_DIR}/{guide.slug}/")
+        return _print_item(site, guide, commune)
 
     def job(fmt: str, items: list[PrintItem], commune: Commune | None, where: str) -> PrintJob:
         # Errors in a one-guide file are the guide's to fix; a poster's belong to the province.
@@ -610,6 +698,74 @@ def plan_print(
             items = [item(g, commune) for g in chosen[:POSTER_MAX_GUIDES]]
             prints += [job(fmt, items, commune, where) for fmt in POSTER_FORMATS]
     return prints, qr_images
+
+
+def _print_item(site: Site, guide: GuideInProvince, commune: Commune | None) -> PrintItem:
+    """A guide with the short link printed for it in its province, or for one commune there."""
+    province = guide.province
+    code = site.short_links.code_for(guide.slug, province.slug, commune.slug if commune else None)
+    return PrintItem(guide, QrCode.of(code, site.config.base), f"{province.slug}/{GUIDES_DIR}/{guide.slug}/")
+
+
+def plan_kit(site: Site, province: Province, guides: list[GuideInProvince]) -> Kit:
+    """Scripts (every set length, the province's and each commune's that prints its own leaflets),
+    posts, videos and the quiz sheet of a province, and the zip that holds them with the rest."""
+    campaign = site.config.campaign
+    folder = f"{province.slug}/{KIT_DIR}"
+    by_slug = {g.slug: g for g in guides}
+    scripts: list[ScriptJob] = []
+    posts: list[PostJob] = []
+    videos: list[VideoJob] = []
+    for guide in guides:
+        item = _print_item(site, guide, None)
+        origin = site.sources[("guides", guide.slug)]
+        where = f"{folder}/{guide.slug}"
+        scripts += [
+            ScriptJob(f"{where}/{_script_name(seconds)}", seconds, item, None, campaign.audio, origin)
+            for seconds in campaign.script_seconds
+        ]
+        feed = f"{province.slug}/{IMAGE_DIR}/{guide.slug}/{STEP_IMAGE_SIZES[0][0]}"
+        posts += [PostJob(f"{where}/{platform}.txt", platform, item, feed, origin) for platform in POST_PLATFORMS]
+        videos.append(VideoJob(f"{where}/{VIDEO_NAME}", item, campaign.audio, origin))
+    for commune in province.communes:
+        for guide in (by_slug[slug] for slug in commune.print_guides if slug in by_slug):
+            item = _print_item(site, guide, commune)
+            where = f"{folder}/{guide.slug}/{commune.slug}"
+            origin = site.sources[("provinces", province.slug)]
+            scripts += [
+                ScriptJob(f"{where}/{_script_name(seconds)}", seconds, item, commune, False, origin)
+                for seconds in campaign.script_seconds
+            ]
+    questions = site.quiz_for(province)
+    quiz = None
+    if questions:
+        entries = tuple(
+            QuizEntry(q, by_slug[q.guide].title, f"{province.slug}/{GUIDES_DIR}/{q.guide}/", number)
+            for number, q in enumerate(questions, start=1)
+        )
+        origin = site.sources[("quiz", site.quiz_banks[0].slug)]
+        quiz = QuizSheet(f"{folder}/{QUIZ_PRINT_NAME}", province, entries, origin)
+    return Kit(scripts, posts, videos, quiz, f"{folder}/bo-tai-lieu-{province.slug}.zip")
+
+
+def _script_name(seconds: int) -> str:
+    return f"loa-{seconds // 60}-phut" if seconds % 60 == 0 else f"loa-{seconds}-giay"
+
+
+def kit_files(site_plan: SitePlan, audio: bool = True, video: bool = True, pdfs: bool = True) -> list[str]:
+    """Every file of a province's campaign kit, as its zip holds them (relative to the output root):
+    leaflets and posters, the pictures for sharing, scripts, posts, the quiz sheet and the videos."""
+    kit = site_plan.kit
+    assert kit is not None
+    files = [job.path for job in site_plan.prints] if pdfs else []
+    files += [f"{job.path}.png" for job in site_plan.images if (job.width, job.height) != (1200, 630)]
+    for script in kit.scripts:
+        files += [f"{script.path}.txt", *([f"{script.path}.pdf"] if pdfs else [])]
+        files += [f"{script.path}.mp3"] if script.audio and audio else []
+    files += [post.path for post in kit.posts]
+    files += [kit.quiz.path] if kit.quiz and pdfs else []
+    files += [name for v in kit.videos for name in (f"{v.path}.mp4", f"{v.path}.vtt")] if video else []
+    return files
 
 
 def former_province_redirects(site_plan: SitePlan) -> list[Redirect]:

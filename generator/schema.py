@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .models import FaqGroup, Guide, Province, ShortLinkRegistry, SiteConfig
+from .models import FaqGroup, Guide, Province, QuizBank, ShortLinkRegistry, SiteConfig
 
 SCHEMAS = {
     "guide.schema.json": Guide,
     "province.schema.json": Province,
     "faq.schema.json": FaqGroup,
+    "quiz.schema.json": QuizBank,
     "site_config.schema.json": SiteConfig,
     "short-links.schema.json": ShortLinkRegistry,
 }

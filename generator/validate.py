@@ -18,7 +18,17 @@ from pydantic import BaseModel, ValidationError
 from .errors import ContentError, ContentErrors, display_path
 from .links import content_links, relative_page_links, web_links
 from .load import REGISTRY_FILE, Asset, Document, LoadedContent, load_document
-from .models import MODELS_BY_KIND, FaqEntry, FaqGroup, Guide, Province, ShortLinkRegistry, SiteConfig
+from .models import (
+    MODELS_BY_KIND,
+    FaqEntry,
+    FaqGroup,
+    Guide,
+    Province,
+    QuizBank,
+    QuizQuestion,
+    ShortLinkRegistry,
+    SiteConfig,
+)
 from .results import ProvinceResults, validate_results
 from .shortlinks import ShortLinks, resolve
 from .text import SLUG_PATTERN, slugify
@@ -37,12 +47,18 @@ class Site:
     short_links: ShortLinks
     sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, slug) -> file name
     results: dict[str, ProvinceResults] = field(default_factory=dict)  # province slug -> outreach results
+    quiz_banks: list[QuizBank] = field(default_factory=list)
 
     def guides_for(self, province: Province) -> list[Guide]:
         return [g for g in self.guides if g.provinces is None or province.slug in g.provinces]
 
     def faq_entries_for(self, group: FaqGroup, province: Province) -> list[FaqEntry]:
         return [e for e in group.entries if e.provinces is None or province.slug in e.provinces]
+
+    def quiz_for(self, province: Province) -> list[QuizQuestion]:
+        """The quiz of a province: every question whose guide applies there, banks in order."""
+        applies = {g.slug for g in self.guides_for(province)}
+        return [q for bank in self.quiz_banks for q in bank.questions if q.guide in applies]
 
 
 def validation_errors(exc: ValidationError, doc: Document, model: type[BaseModel]) -> list[ContentError]:
@@ -157,6 +173,7 @@ def validate(loaded: LoadedContent, config: SiteConfig, config_name: str = "site
         provinces=provinces,
         guides=guides,
         faq_groups=sorted((m for _, m in parsed["faqs"]), key=lambda f: (f.order, f.slug)),
+        quiz_banks=sorted((m for _, m in parsed["quiz"]), key=lambda b: (b.order, b.slug)),
         assets=loaded.assets,
         short_links=ShortLinks(registry, resolved, config.print_batch),
         results=results,
@@ -226,6 +243,15 @@ def _cross_file_errors(loaded, parsed, config: SiteConfig, config_name: str) -> 
                 if guide and guide.provinces is not None and province.slug not in guide.provinces:
                     errors.append(doc.error((*loc, i), f"guide {slug!r} does not apply to this province"))
 
+    known_guides = sorted(s for s in guide_slugs if s)
+    for doc in raw["quiz"]:  # raw, so a bank with another error still has its links checked
+        questions = doc.data.get("questions")
+        for i, question in enumerate(questions if isinstance(questions, list) else []):
+            slug = _text(question.get("guide")) if isinstance(question, dict) else None
+            if slug is not None and slug not in guide_slugs:
+                message = f"question {question.get('id')!r} links to unknown guide {slug!r}"
+                errors.append(doc.error(("questions", i, "guide"), message + _suggestion(slug, known_guides)))
+
     for doc, group in parsed["faqs"]:
         for i, entry in enumerate(group.entries):
             check_faq(doc, ("entries", i), entry)
@@ -253,7 +279,6 @@ def _cross_file_errors(loaded, parsed, config: SiteConfig, config_name: str) -> 
                 config_name, None, "default_province", f"unknown province {config.default_province!r}; known: {names}"
             )
         )
-    known_guides = sorted(s for s in guide_slugs if s)
     for query, slug in config.search.best_bets.items():
         if slug not in guide_slugs:
             errors.append(
@@ -331,7 +356,16 @@ def _duplicate_errors(raw: dict[str, list[Document]]) -> list[ContentError]:
         ],
         "FAQ id",
     )
-
+    errors += _duplicates(raw["quiz"], lambda d: [((), d.data.get("slug"))], "quiz bank slug")
+    errors += _duplicates(
+        raw["quiz"],
+        lambda d: [
+            (("questions", i, "id"), q.get("id"))
+            for i, q in enumerate(d.data.get("questions") or [])
+            if isinstance(q, dict)
+        ],
+        "quiz question id",
+    )
     return errors
 
 

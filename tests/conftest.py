@@ -5,13 +5,17 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from generator.build import BuildOptions, build
 from generator.cli import main
+from tests.browser_tools import ARGS, CHROMIUM, new_context
+from tests.webserver import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = Path(__file__).parent / "fixtures" / "mini"
@@ -85,3 +89,31 @@ def tree_digest(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+# --- the built demo in a real browser (tests/browser_tools.py) -----------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, one per test module."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def base(built_demo) -> Iterator[str]:
+    """The built demo served over HTTP on 127.0.0.1: its address."""
+    with serve(built_demo.out) as url:
+        yield url
+
+
+@pytest.fixture
+def phone(browser) -> Iterator[Page]:
+    """A phone-sized page; fails the test if anything left 127.0.0.1."""
+    context, outside = new_context(browser)
+    yield context.new_page()
+    context.close()
+    assert outside.requests == []

@@ -32,7 +32,7 @@ GUIDE = "content/guides/khai-sinh.yml"
 
 
 def build_command(out: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "generator", "build", "--out", str(out), *extra]
+    return [sys.executable, "-m", "generator", "build", "--skip", "kit", "--out", str(out), *extra]
 
 
 def build(project: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:

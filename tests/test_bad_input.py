@@ -416,7 +416,7 @@ def test_nfd_text_is_accepted_and_published_as_nfc(run, mini, tmp_path):
     assert nfd != title
     replace_line(mini, GUIDE, "  - title: Đăng nhập bằng VNeID", f"  - title: {nfd}")
     out = tmp_path / "out"
-    result = run(mini, "build", "--out", str(out))
+    result = run(mini, "build", "--skip", "kit", "--out", str(out))
     assert result.code == 0, result.err
     html = (out / "tinh-a" / "huong-dan" / "khai-sinh" / "index.html").read_text(encoding="utf-8")
     assert title in html
@@ -428,7 +428,7 @@ def test_nfd_text_is_accepted_and_published_as_nfc(run, mini, tmp_path):
 
 def test_build_for_an_unknown_province_is_an_error(run, mini, tmp_path):
     out = tmp_path / "out"
-    result = run(mini, "build", "--out", str(out), "--province", "nope")
+    result = run(mini, "build", "--skip", "kit", "--out", str(out), "--province", "nope")
     assert error_line(result, "--province", None, None) == "unknown province 'nope'; known: tinh-a, tinh-b"
     assert not out.exists()
 
@@ -505,7 +505,7 @@ def staging_leftovers(out: Path) -> list[str]:
 
 
 def build_ok(run, project: Path, out: Path) -> dict[str, str]:
-    result = run(project, "build", "--out", str(out))
+    result = run(project, "build", "--skip", "kit", "--out", str(out))
     assert result.code == 0, result.err
     return tree_digest(out)
 
@@ -515,7 +515,7 @@ def test_content_error_leaves_the_previous_build_untouched(run, mini, tmp_path):
     before = build_ok(run, mini, out)
     line = replace_line(mini, GUIDE, "    fee: 8000", "    fee: abc")
 
-    result = run(mini, "build", "--out", str(out))
+    result = run(mini, "build", "--skip", "kit", "--out", str(out))
 
     assert error_line(result, GUIDE, line, "channels[1].fee").endswith("(got 'abc')")
     assert tree_digest(out) == before
@@ -534,7 +534,7 @@ def test_failure_while_rendering_leaves_the_previous_build_untouched(run, mini, 
     )
     assert run(mini, "check").code == 0
 
-    result = run(mini, "build", "--out", str(out))
+    result = run(mini, "build", "--skip", "kit", "--out", str(out))
 
     assert result.code == 1
     assert "error: site tinh-a failed to build:" in result.err

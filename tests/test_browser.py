@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 
 from generator.render.search import fold
-from tests.browser_tools import ARGS, CHROMIUM, PHONE, Wire, new_context, wait_until_kept
+from tests.browser_tools import PHONE, Wire, new_context, wait_until_kept
 from tests.conftest import ROOT
-from tests.webserver import serve
 
 pytestmark = pytest.mark.slow
 
@@ -38,6 +36,8 @@ PAGE_KINDS = {
     "print materials": f"{PROVINCE}/tai-lieu-in/",
     "infographics": f"{PROVINCE}/anh/doi-giay-phep-lai-xe/",
     "results": f"{PROVINCE}/ket-qua/",
+    "quiz": f"{PROVINCE}/trac-nghiem/",
+    "campaign kit": f"{PROVINCE}/truyen-thong/",
     "search with results": f"{PROVINCE}/tim-kiem/?q=doi%20bang%20lai",
     "not found": f"{PROVINCE}/404.html",
 }
@@ -75,29 +75,6 @@ QUERIES = [
     ("HKD", "dang-ky-ho-kinh-doanh"),
     ("mở quán", "dang-ky-ho-kinh-doanh"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def base(built_demo) -> Iterator[str]:
-    with serve(built_demo.out) as url:
-        yield url
-
-
-@pytest.fixture
-def phone(browser) -> Iterator[Page]:
-    """A phone-sized page; fails the test if anything left 127.0.0.1."""
-    context, outside = new_context(browser)
-    yield context.new_page()
-    context.close()
-    assert outside.requests == []
 
 
 # --- Search -------------------------------------------------------------------------------------

@@ -22,7 +22,9 @@ def printed(tmp_path_factory):
     """The guide page printed to PDF by headless Chromium, as text without line breaks."""
     folder = tmp_path_factory.mktemp("browser-print")
     out = folder / "site"
-    options = BuildOptions(content=ROOT / "content", config=ROOT / "site_config.yml", out=out, province=PROVINCE)
+    options = BuildOptions(
+        content=ROOT / "content", config=ROOT / "site_config.yml", out=out, province=PROVINCE, skip_kit=True
+    )
     build(options, progress=lambda message: None)
     page = out / PROVINCE / "huong-dan" / GUIDE / "index.html"
     pdf = folder / "guide.pdf"

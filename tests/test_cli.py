@@ -15,11 +15,11 @@ from generator.schema import schema_texts
 from tests.conftest import ROOT
 
 
-@pytest.mark.parametrize("kind", ["guide", "faq", "province"])
+@pytest.mark.parametrize("kind", ["guide", "faq", "province", "quiz"])
 def test_new_scaffolds_a_file_that_passes_check(run, mini, kind):
     result = run(mini, "new", kind, "Đăng ký tạm trú cho người thuê nhà")
     assert result.code == 0, result.err
-    folder = {"guide": "guides", "faq": "faqs", "province": "provinces"}[kind]
+    folder = {"guide": "guides", "faq": "faqs", "province": "provinces", "quiz": "quiz"}[kind]
     created = mini / "content" / folder / "dang-ky-tam-tru-cho-nguoi-thue-nha.yml"
     assert created.is_file()
     assert run(mini, "check").code == 0
@@ -40,7 +40,7 @@ def test_check_reports_counts_and_writes_nothing(run, mini):
 @pytest.mark.slow
 def test_build_one_province_builds_it_and_the_national_page_only(run, mini, tmp_path):
     out = tmp_path / "out"
-    result = run(mini, "build", "--province", "tinh-b", "--out", str(out))
+    result = run(mini, "build", "--skip", "kit", "--province", "tinh-b", "--out", str(out))
     assert result.code == 0, result.err
     assert (out / "index.html").is_file()
     assert (out / "tinh-b" / "huong-dan" / "khai-sinh" / "index.html").is_file()
@@ -50,14 +50,14 @@ def test_build_one_province_builds_it_and_the_national_page_only(run, mini, tmp_
 @pytest.mark.slow
 def test_build_skip_print_leaves_out_the_pdfs_only(run, mini, tmp_path):
     out = tmp_path / "out"
-    result = run(mini, "build", "--skip", "print", "--out", str(out))
+    result = run(mini, "build", "--skip", "print", "--skip", "kit", "--out", str(out))
     assert result.code == 0, result.err
     assert "and 0 PDFs" in result.out
     kinds = {entry["kind"] for entry in json.loads((out / "manifest.json").read_text("utf-8"))["files"]}
     assert "print" not in kinds and {"page", "qr-png", "qr-svg", "short-link"} <= kinds
     assert not list(out.rglob("*.pdf"))
 
-    full = run(mini, "build", "--out", str(out))
+    full = run(mini, "build", "--skip", "kit", "--out", str(out))
     assert full.code == 0, full.err
     assert list(out.rglob("*.pdf"))
 
@@ -65,7 +65,7 @@ def test_build_skip_print_leaves_out_the_pdfs_only(run, mini, tmp_path):
 @pytest.mark.slow
 def test_province_override_replaces_fee_and_adds_note(run, mini, tmp_path):
     out = tmp_path / "out"
-    assert run(mini, "build", "--out", str(out)).code == 0
+    assert run(mini, "build", "--skip", "kit", "--out", str(out)).code == 0
     b = (out / "tinh-b" / "huong-dan" / "khai-sinh" / "index.html").read_text(encoding="utf-8")
     a = (out / "tinh-a" / "huong-dan" / "khai-sinh" / "index.html").read_text(encoding="utf-8")
     assert "1.000 đồng" in b and "Tỉnh B có quy định riêng" in b
@@ -140,7 +140,7 @@ def test_guide_faq_limited_to_a_province_and_links_in_tips_are_resolved(run, min
     text = text.replace("    tip: Chuẩn bị điện thoại đã cài VNeID.", "    tip: Xem [bước 3](guide:khai-sinh#buoc-3).")
     guide.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
-    assert run(mini, "build", "--out", str(out)).code == 0
+    assert run(mini, "build", "--skip", "kit", "--out", str(out)).code == 0
     a = (out / "tinh-a" / "huong-dan" / "khai-sinh" / "index.html").read_text(encoding="utf-8")
     b = (out / "tinh-b" / "huong-dan" / "khai-sinh" / "index.html").read_text(encoding="utf-8")
     assert "Quá 60 ngày thì sao?" in b and "Quá 60 ngày thì sao?" not in a

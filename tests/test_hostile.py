@@ -32,7 +32,10 @@ def live(tmp_path_factory) -> Path:
     project = tmp_path_factory.mktemp("live")
     shutil.copytree(MINI, project, dirs_exist_ok=True)
     out = project / "site"
-    build(BuildOptions(content=project / "content", config=project / CONFIG, out=out, skip_print=True), lambda m: None)
+    build(
+        BuildOptions(content=project / "content", config=project / CONFIG, out=out, skip_print=True, skip_kit=True),
+        lambda m: None,
+    )
     return out
 
 
@@ -46,7 +49,7 @@ def edit(project: Path, rel: str, old: str, new: str) -> None:
 def refused(run, project: Path, live: Path, rel: str, field: str, *fragments: str) -> str:
     """Build into the live output: exit 1, a report line naming rel and field, the output untouched."""
     before = tree_digest(live)
-    result = run(project, "build", "--out", str(live), "--skip", "print")
+    result = run(project, "build", "--out", str(live), "--skip", "print", "--skip", "kit")
     assert result.code == 1, result.err
     lines = [line for line in result.err.splitlines() if rel in line and (not field or f": {field}: " in line)]
     assert lines, f"no report line names {rel} {field}:\n{result.err}"
@@ -108,7 +111,7 @@ def test_scalars_stay_text_a_commune_called_no_and_a_number_with_a_leading_zero(
     edit(mini, PROVINCE, "    name: Xã Đông", "    name: NO")
     edit(mini, PROVINCE, "    number: 0900 000 001", "    number: 0900000001")  # YAML 1.1 would read an octal
     out = tmp_path / "site"
-    assert run(mini, "build", "--out", str(out), "--skip", "print").code == 0
+    assert run(mini, "build", "--out", str(out), "--skip", "print", "--skip", "kit").code == 0
     help_page = (out / "tinh-a/ho-tro-truc-tiep/index.html").read_text("utf-8")
     assert ">NO<" in help_page or "NO " in help_page
     assert "0900000001" in (out / "tinh-a/index.html").read_text("utf-8")
@@ -119,7 +122,7 @@ def test_a_byte_order_mark_and_nfd_text_are_accepted(run, mini, tmp_path):
 
     text = (mini / GUIDE).read_text("utf-8")
     (mini / GUIDE).write_bytes(b"\xef\xbb\xbf" + unicodedata.normalize("NFD", text).encode())
-    assert run(mini, "build", "--out", str(tmp_path / "site"), "--skip", "print").code == 0
+    assert run(mini, "build", "--out", str(tmp_path / "site"), "--skip", "print", "--skip", "kit").code == 0
 
 
 # --- hostile addresses ----------------------------------------------------------------------------
@@ -220,7 +223,7 @@ def test_a_leaflet_whose_layout_runs_too_long_stops_with_its_name(mini, live, mo
     monkeypatch.setattr(print_module, "LAYOUT_SECONDS", 0.001)
     monkeypatch.setattr(print_module, "LAYOUT_BYTES_PER_SECOND", 10**12)
     before = tree_digest(live)
-    options = BuildOptions(content=mini / "content", config=mini / CONFIG, out=live, use_cache=False)
+    options = BuildOptions(content=mini / "content", config=mini / CONFIG, out=live, use_cache=False, skip_kit=True)
     with pytest.raises(ContentErrors) as caught:
         build(options, lambda m: None)
     assert any("layout took longer than" in str(e) and ".pdf" in str(e) for e in caught.value.errors)
@@ -264,7 +267,10 @@ def built_with_active_html(tmp_path_factory) -> Path:
     extra = "".join(f"\n  - id: thu-{i}\n    question: Câu thử {i}\n    answer: {a}\n" for i, a in enumerate(answers))
     path.write_text(text.rstrip("\n") + extra, "utf-8")
     out = project / "site"
-    build(BuildOptions(content=project / "content", config=project / CONFIG, out=out, skip_print=True), lambda m: None)
+    build(
+        BuildOptions(content=project / "content", config=project / CONFIG, out=out, skip_print=True, skip_kit=True),
+        lambda m: None,
+    )
     return out
 
 

@@ -175,7 +175,7 @@ def test_a_guide_too_long_for_its_picture_is_an_error_naming_guide_and_field(run
     step = "  - title: Bước bổ sung số {n} cần làm cẩn thận\n    body: Làm theo hướng dẫn.\n"
     extra = "".join(step.format(n=n) for n in range(25))
     (mini / guide).write_text(text.replace("steps:\n", "steps:\n" + extra, 1), "utf-8")
-    result = run(mini, "build", "--out", str(tmp_path / "out"), "--skip", "print")
+    result = run(mini, "build", "--out", str(tmp_path / "out"), "--skip", "print", "--skip", "kit")
     assert result.code == 1
     assert f"  {guide}: tinh-a/anh/tam-tru/bang-tin: 1080x1350: field steps does not fit" in result.err
     assert not (tmp_path / "out").exists()
@@ -222,7 +222,9 @@ def test_infographic_page_shows_the_picture_its_text_and_downloads(demo):
 
 @pytest.mark.slow
 def test_pictures_are_drawn_again_only_when_what_they_show_changes(mini, tmp_path):
-    options = BuildOptions(content=mini / "content", config=mini / "site_config.yml", out=tmp_path / "out")
+    options = BuildOptions(
+        content=mini / "content", config=mini / "site_config.yml", out=tmp_path / "out", skip_kit=True
+    )
     first = build(options, progress=lambda message: None)
     assert first.images_rendered == first.images > 0
     again = build(options, progress=lambda message: None)

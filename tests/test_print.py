@@ -166,7 +166,7 @@ def demo(tmp_path_factory) -> Demo:
     shutil.copytree(ROOT / "content", root / "content")
     shutil.copy(ROOT / "site_config.yml", root / "site_config.yml")
     options = BuildOptions(
-        content=root / "content", config=root / "site_config.yml", out=root / "site", use_cache=False
+        content=root / "content", config=root / "site_config.yml", out=root / "site", use_cache=False, skip_kit=True
     )
     report = build(options, progress=lambda message: None)
     manifest = json.loads((options.out / "manifest.json").read_text("utf-8"))

@@ -77,7 +77,9 @@ def quiet(message: str) -> None:
 
 
 def options(project: Path, out: Path, **kwargs) -> BuildOptions:
-    return BuildOptions(content=project / "content", config=project / "site_config.yml", out=out, **kwargs)
+    return BuildOptions(
+        content=project / "content", config=project / "site_config.yml", out=out, **{"skip_kit": True, **kwargs}
+    )
 
 
 def seed_registry(project: Path) -> None:
@@ -86,7 +88,7 @@ def seed_registry(project: Path) -> None:
 
 
 def build_ok(run, project: Path, out: Path, *args: str) -> dict[str, str]:
-    result = run(project, "build", "--out", str(out), *args)
+    result = run(project, "build", "--skip", "kit", "--out", str(out), *args)
     assert result.code == 0, result.err
     return tree_digest(out)
 
@@ -148,7 +150,7 @@ def test_deleted_registry_line_is_named_and_the_build_keeps_the_previous_output(
         "restore the line from version control"
     )
 
-    built = run(mini, "build", "--out", str(out))
+    built = run(mini, "build", "--skip", "kit", "--out", str(out))
     assert error_line(built, REGISTRY, line_of(mini, REGISTRY, "links:"), "links").startswith("code '0026'")
     assert tree_digest(out) == before
     assert read(mini, REGISTRY) == registry  # not "repaired" by re-issuing the code
@@ -482,7 +484,7 @@ def test_text_too_long_for_its_panel_names_pdf_panel_and_field(run, mini, tmp_pa
     replace_line(mini, GUIDE_A, "audience: Người đến ở nơi mới", f"audience: {LONG_AUDIENCE[:1400]}")
     assert run(mini, "check").code == 0
 
-    result = run(mini, "build", "--out", str(out), "--province", "tinh-a")
+    result = run(mini, "build", "--skip", "kit", "--out", str(out), "--province", "tinh-a")
 
     lines = report_lines(result, f"{GUIDE_A}: ")
     assert len(lines) == 1, result.err  # the other formats still fit
@@ -517,7 +519,7 @@ def test_text_a_little_too_long_is_shrunk_in_steps_and_kept_whole(mini, length, 
 def test_a_huge_step_list_is_reported_not_cut_off(run, mini, tmp_path):
     titles = add_steps(mini, 40)
     out = tmp_path / "out"
-    result = run(mini, "build", "--out", str(out), "--province", "tinh-a")
+    result = run(mini, "build", "--skip", "kit", "--out", str(out), "--province", "tinh-a")
     if result.code == 1:  # reported: fine, as long as the leaflets are named
         named = " ".join(report_lines(result, f"{GUIDE_A}: "))
         for name in ("to-roi-a4-gap-ba.pdf", "to-roi-a5.pdf", "the-a6.pdf"):
@@ -533,7 +535,7 @@ def test_a_huge_step_list_is_reported_not_cut_off(run, mini, tmp_path):
 @pytest.mark.slow
 def test_a_step_list_somewhat_too_long_for_the_a6_card_is_reported(run, mini, tmp_path):
     add_steps(mini, 18)
-    result = run(mini, "build", "--out", str(tmp_path / "out"), "--province", "tinh-a")
+    result = run(mini, "build", "--skip", "kit", "--out", str(tmp_path / "out"), "--province", "tinh-a")
     lines = report_lines(result, f"{GUIDE_A}: tinh-a/in/tam-tru/the-a6.pdf: ")
     assert lines == [
         f"text does not fit even at {round(SHRINK_STEPS[-1] * 100)}% size: "
@@ -554,7 +556,7 @@ def test_character_missing_from_the_print_font_is_named_not_printed_as_tofu(run,
     replace_line(mini, GUIDE_A, "title: Đăng ký tạm trú", "title: Đăng ký tạm trú 字")
     assert run(mini, "check").code == 0
 
-    result = run(mini, "build", "--out", str(out))
+    result = run(mini, "build", "--skip", "kit", "--out", str(out))
 
     messages = "\n".join(report_lines(result, f"{GUIDE_A}: "))
     for name in PDFS_OF_TAM_TRU:
@@ -618,7 +620,7 @@ def test_image_from_another_host_is_refused_by_validation_or_by_the_pdf_fetcher(
     image, url = "![x](https://dichvucong.gov.vn/a.png)", "https://dichvucong.gov.vn/a.png"
     replace_line(mini, GUIDE, "    body: Bấm **Nộp hồ sơ**.", f'    body: "Bấm {image}"')
     assert run(mini, "check").code == 0
-    result = run(mini, "build", "--out", str(out))
+    result = run(mini, "build", "--skip", "kit", "--out", str(out))
     # Every province's PDF is named: all sites are built (in parallel) before errors are reported.
     assert report_lines(result, f"{GUIDE}: ") == [
         f"{province}/in/khai-sinh/huong-dan-day-du-a4.pdf: refused to fetch {url!r}: "

@@ -23,7 +23,9 @@ def quiet(message: str) -> None:
 
 
 def options(project: Path, out: Path, **changes) -> BuildOptions:
-    return BuildOptions(content=project / "content", config=project / "site_config.yml", out=out, **changes)
+    return BuildOptions(
+        content=project / "content", config=project / "site_config.yml", out=out, **{"skip_kit": True, **changes}
+    )
 
 
 @pytest.fixture
@@ -34,8 +36,8 @@ def project(tmp_path) -> Path:
 
 @pytest.mark.slow
 def test_two_processes_build_exactly_what_one_process_builds(project, tmp_path):
-    one = build(options(project, tmp_path / "one", jobs=1, use_cache=False), quiet)
-    two = build(options(project, tmp_path / "two", jobs=2, use_cache=False), quiet)
+    one = build(options(project, tmp_path / "one", jobs=1, use_cache=False, skip_kit=False), quiet)
+    two = build(options(project, tmp_path / "two", jobs=2, use_cache=False, skip_kit=False), quiet)
     assert tree_digest(tmp_path / "one") == tree_digest(tmp_path / "two")
     # Nothing came from a cache, so the second build really rendered everything in its workers.
     assert one.pdfs_rendered == two.pdfs_rendered > 0
@@ -130,7 +132,7 @@ def test_merge_refuses_an_incomplete_or_mixed_set_of_shards(project, tmp_path, r
 
 
 def test_the_command_line_takes_jobs_and_shards_and_refuses_nonsense(project, run):
-    result = run(project, "build", "--skip", "print", "--jobs", "2", "--shard", "2/2", "--out", "part")
+    result = run(project, "build", "--skip", "print", "--skip", "kit", "--jobs", "2", "--shard", "2/2", "--out", "part")
     assert result.code == 0, result.err
     assert "shard 2/2" in result.err
     for bad in ("0/2", "3/2", "2", "a/b"):
@@ -147,7 +149,19 @@ def test_a_worker_dies_with_its_build(project, tmp_path):
     import time
 
     environment = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
-    command = [sys.executable, "-m", "generator", "build", "--no-cache", "--jobs", "2", "--out", str(tmp_path / "o")]
+    command = [
+        sys.executable,
+        "-m",
+        "generator",
+        "build",
+        "--skip",
+        "kit",
+        "--no-cache",
+        "--jobs",
+        "2",
+        "--out",
+        str(tmp_path / "o"),
+    ]
     process = subprocess.Popen(command, cwd=project, env=environment, stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None
     for line in process.stderr:  # wait until the workers are running

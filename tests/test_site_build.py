@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def demo_build(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo") / "site"
-    options = BuildOptions(content=ROOT / "content", config=ROOT / "site_config.yml", out=out)
+    options = BuildOptions(content=ROOT / "content", config=ROOT / "site_config.yml", out=out, skip_kit=True)
     build(options, progress=lambda message: None)
     return out, check(options)
 

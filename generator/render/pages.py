@@ -14,9 +14,12 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
+from ..errors import ContentError, ContentErrors
 from ..links import ContentLink, resolve_links
-from ..plan import Page, SitePlan
+from ..models import SiteConfig
+from ..plan import Page, PostJob, SitePlan
 from ..text import format_date, format_vnd, slugify
+from .posts import PostError, post_text
 from .structured import faq_jsonld, guide_jsonld
 
 
@@ -38,7 +41,17 @@ def environment(templates: Path) -> jinja2.Environment:
         lower_first=lambda text: text[:1].lower() + text[1:],
         tel=lambda number: "".join(ch for ch in number if ch.isdigit()),
     )
+    env.globals.update(post_text=_post_text)
     return env
+
+
+def _post_text(job: PostJob, config: SiteConfig) -> str:
+    """A post's text for a page (the kit shows each one to copy): a post that cannot fit is a
+    content error, reported like the build's own when it writes the post's file."""
+    try:
+        return post_text(job, config)
+    except PostError as exc:
+        raise ContentErrors([ContentError(job.source or "", None, "", str(exc))]) from None
 
 
 def render_page(page: Page, templates: Path) -> str:

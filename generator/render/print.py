@@ -208,19 +208,26 @@ class PrintRenderer:
     def pictures_pdf(self, svgs: list[str], path_for_errors: str, title: str = "") -> bytes:
         """Pictures drawn by the build (scene SVGs without embedded fonts), one per A4 page, laid out whole
         with the document's own fonts; cached like every PDF. PrintError names path_for_errors."""
-        job = SimpleNamespace(path=path_for_errors, source=None)  # what PrintError reports
         pictures = [Markup(svg) for svg in svgs]
-        html = self.env.get_template("pictures.html.j2").render(
-            pictures=pictures, title=title, label=title, format="pictures-a4", scale=1.0, config=self.config
+        return self.document_pdf(
+            "pictures.html.j2", path_for_errors, len(svgs), pictures=pictures, title=title, format="pictures-a4"
         )
-        key = digest(_RENDERER_VERSION, weasyprint.__version__, "pictures", self._css, fingerprint(), html)
+
+    def document_pdf(self, template: str, path_for_errors: str, pages: int | None = None, **context) -> bytes:
+        """A flowing document of theme/print/<template> (an announcer's script, a quiz sheet, pictures):
+        laid out whole, every glyph checked, cached like every PDF. PrintError names path_for_errors;
+        `pages`, if given, is how many pages it must have."""
+        job = SimpleNamespace(path=path_for_errors, source=None)  # what PrintError reports
+        context = {"label": context.get("title", ""), "format": template.split(".")[0], "scale": 1.0, **context}
+        html = self.env.get_template(template).render(config=self.config, **context)
+        key = digest(_RENDERER_VERSION, weasyprint.__version__, template, self._css, fingerprint(), html)
         cached = self.cache.get("print", key, ".pdf")
         if cached is not None:
             return cached
         with _gc_paused():
             document = self._document(html, job)  # type: ignore[arg-type]  # checks every glyph, counts the layout
-            if len(document.pages) != len(svgs):
-                raise PrintError(job, f"{len(document.pages)} pages for {len(svgs)} pictures")  # type: ignore[arg-type]
+            if pages is not None and len(document.pages) != pages:
+                raise PrintError(job, f"{len(document.pages)} pages instead of {pages}")  # type: ignore[arg-type]
             pdf = document.write_pdf()
         self.cache.put("print", key, ".pdf", pdf)
         return pdf

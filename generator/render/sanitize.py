@@ -24,7 +24,7 @@ TAGS = {
     *("figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd"),
     *("li", "mark", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "summary", "sup"),
     *("table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "time"),
-    *("form", "label", "input", "button"),  # the search form, the leaflet check, the document checklist
+    *("form", "label", "input", "button", "fieldset", "legend"),  # search, leaflet check, checklist, quiz
 }
 ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "role", "tabindex", "hidden"},
@@ -47,12 +47,13 @@ URL_SCHEMES = {"https", "http", "tel", "mailto"}
 _URL_ATTRIBUTES = {"href", "src", "action"}
 
 
-_INPUT_TYPES = {"checkbox", "search", "text"}
+_INPUT_TYPES = {"checkbox", "radio", "search", "text"}
 
 
 def _keep(tag: str, attribute: str, value: str) -> str | None:
     """Pictures come from the site itself and forms send to the site itself: such an address with
-    a scheme or host is dropped. Inputs are check boxes and text fields, never password fields."""
+    a scheme or host is dropped. Inputs are check boxes, radio buttons (the quiz) and text fields,
+    never password fields."""
     if (tag, attribute) in {("img", "src"), ("form", "action")}:
         seen = as_browser_reads(value)
         parts = urlsplit(seen)

@@ -2,6 +2,7 @@
    - search that understands Vietnamese typed without diacritics (tim-kiem.json, fetched on first use),
    - the "larger text" control (the choice is kept on the phone),
    - the service worker that keeps opened pages readable offline,
+   - quiz scoring, copy buttons for posts, and audio and video players that load only when pressed,
    - full addresses of links when a page is printed. */
 (function () {
   "use strict"
@@ -236,6 +237,114 @@
       });
     });
   })();
+
+  // --- Quiz: the answers stay hidden until "Chấm điểm"; then each question says right or wrong, and
+  // a wrong one shows the right option, with the explanation and guide link of the answers section.
+  Array.prototype.forEach.call(document.querySelectorAll("form.dvc-quiz"), function (form) {
+    var key = document.getElementById(form.dataset.key), score = form.querySelector(".dvc-quiz__score")
+    var questions = form.querySelectorAll("fieldset"), answers = key.querySelectorAll("ol > li")
+    var check = form.querySelector("button[type=submit]"), again = form.querySelector("button[type=reset]")
+    key.hidden = true
+    check.hidden = false
+    function clear() {
+      form.querySelectorAll(".dvc-quiz__result").forEach(function (el) { el.remove() })
+      form.querySelectorAll(".is-right, .is-wrong, .is-answer").forEach(function (el) {
+        el.classList.remove("is-right", "is-wrong", "is-answer")
+      })
+      score.textContent = ""
+    }
+    form.addEventListener("submit", function (e) {
+      e.preventDefault()
+      clear()
+      var right = 0
+      questions.forEach(function (q, i) {
+        var chosen = q.querySelector("input:checked"), answer = answers[i]
+        var label = q.querySelector("input[value='" + answer.dataset.answer + "']").parentNode
+        var ok = chosen && chosen.parentNode === label, result = document.createElement("div"), head = document.createElement("p")
+        result.className = "dvc-quiz__result"
+        head.innerHTML = ok ? "<strong>✓ Đúng</strong>" : "<strong>✗ " + (chosen ? "Chưa đúng." : "Bạn chưa chọn.") + "</strong> Đáp án đúng: "
+        if (!ok) head.appendChild(document.createTextNode(label.textContent.trim()))
+        result.appendChild(head)
+        if (!ok) result.appendChild(answer.lastElementChild.cloneNode(true)) // the explanation and its guide link
+        label.classList.add("is-answer")
+        q.classList.add(ok ? "is-right" : "is-wrong")
+        q.appendChild(result)
+        if (ok) right++
+      })
+      score.textContent = "Bạn trả lời đúng " + right + "/" + questions.length + " câu."
+      key.hidden = false
+      again.hidden = false
+      score.focus()
+    })
+    form.addEventListener("reset", function () {
+      clear()
+      key.hidden = true
+      again.hidden = true
+      form.scrollIntoView()
+      questions[0].querySelector("input").focus({ preventScroll: true })
+    })
+  })
+
+  // --- Copy buttons (campaign kit): the text of the element named by data-copy, to paste into Zalo or
+  // Facebook. The clipboard API needs HTTPS; elsewhere a hidden text box and execCommand do it.
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var source = document.getElementById(button.dataset.copy), status = button.parentNode.querySelector("[role=status]")
+    function fallback(text) {
+      var box = document.createElement("textarea")
+      box.value = text
+      box.setAttribute("readonly", "")
+      box.style.cssText = "position:fixed;top:0;left:0;opacity:0"
+      document.body.appendChild(box)
+      box.select()
+      var done = false
+      try { done = document.execCommand("copy") } catch (e) { /* not allowed */ }
+      box.remove()
+      return done ? Promise.resolve() : Promise.reject()
+    }
+    button.hidden = false
+    button.addEventListener("click", function () {
+      var text = source.textContent
+      var copied = navigator.clipboard ? navigator.clipboard.writeText(text).catch(function () { return fallback(text) }) : fallback(text)
+      copied.then(function () { status.textContent = "Đã sao chép" }, function () {
+        getSelection().selectAllChildren(source)
+        status.textContent = "Chưa sao chép được: bài đã được chọn, hãy bấm giữ để sao chép"
+      })
+    })
+  })
+
+  // --- Players that fetch nothing until pressed: audio links get a player beside them, and a video's
+  // picture becomes the video (with its subtitles) when tapped. Without JavaScript both are plain links.
+  // Only the site's own files: a link in content cannot turn itself into a player of another site's media.
+  function own(link) { return link.origin === location.origin }
+  Array.prototype.filter.call(document.querySelectorAll("a[data-audio]"), own).forEach(function (link) {
+    var audio = document.createElement("audio")
+    audio.controls = true
+    audio.preload = "none"
+    audio.src = link.href
+    audio.setAttribute("aria-label", link.dataset.audio)
+    link.parentNode.appendChild(audio)
+  })
+  Array.prototype.filter.call(document.querySelectorAll("a.dvc-video[data-subtitles]"), own).forEach(function (link) {
+    link.addEventListener("click", function (e) {
+      e.preventDefault()
+      var video = document.createElement("video"), track = document.createElement("track")
+      video.controls = true
+      video.preload = "none"
+      video.playsInline = true
+      video.poster = link.querySelector("img").src
+      video.src = link.href
+      video.setAttribute("aria-label", link.querySelector("img").alt)
+      track.kind = "subtitles"
+      track.srclang = "vi"
+      track.label = "Tiếng Việt"
+      track.src = link.dataset.subtitles
+      track.default = true
+      video.appendChild(track)
+      link.replaceWith(video)
+      video.focus()
+      video.play().catch(function () { /* the reader presses play */ })
+    })
+  })
 
   // --- Printed pages show where each link leads: relative links get their full address.
   addEventListener("beforeprint", function () {
