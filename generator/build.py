@@ -21,7 +21,7 @@ from .errors import ContentError, ContentErrors
 from .load import REGISTRY_FILE, load_content
 from .parallel import available_cores
 from .plan import BuildPlan, Shard, SitePlan, kit_files, plan_build, print_batches
-from .render import bundle, mkdocs_hooks, qr, sanitize, scene, scripts, speech
+from .render import bundle, mkdocs_hooks, previews, qr, sanitize, scene, scripts, speech
 from .render import site as render_site
 from .render.images import ImageError, ImageRenderer
 from .render.pages import render_pages
@@ -393,8 +393,24 @@ def write_print(site_plan: SitePlan, printer: PrintRenderer, output: Output) -> 
         for job in batch:
             pdf = rendered[job.path].pdf
             output.write(job.path, pdf, "print", job.province.slug, job.source, tuple(i.qr.url for i in job.items))
+            errors += write_preview(job.path, pdf, site_plan, printer.cache, output, job.source)
     if errors:
         raise ContentErrors(errors)
+
+
+def write_preview(
+    pdf_path: str, pdf: bytes, site_plan: SitePlan, cache: RenderCache, output: Output, source: str | None
+) -> list[ContentError]:
+    """The first page of a print file as the kit page's preview picture, if the plan shows one."""
+    planned = site_plan.kit.previews.get(pdf_path) if site_plan.kit else None
+    if planned is None:
+        return []
+    try:
+        png = previews.pdf_preview(pdf, cache=cache)
+    except previews.PreviewError as exc:
+        return [ContentError(source or "", None, "", f"{pdf_path}: {exc}")]
+    output.write(planned[0], png, "preview", site_plan.prefix, source)
+    return []
 
 
 def write_kit(site_plan: SitePlan, work: Work) -> None:
@@ -432,7 +448,9 @@ def write_kit(site_plan: SitePlan, work: Work) -> None:
             failed(post.source, exc)
     if kit.quiz and not options.skip_print:
         try:
-            output.write(kit.quiz.path, quiz_pdf(kit.quiz, printer), "quiz-pdf", slug, kit.quiz.source)
+            pdf = quiz_pdf(kit.quiz, printer)
+            output.write(kit.quiz.path, pdf, "quiz-pdf", slug, kit.quiz.source)
+            errors += write_preview(kit.quiz.path, pdf, site_plan, cache, output, kit.quiz.source)
         except PrintError as exc:
             failed(kit.quiz.source, exc)
     for job in [] if options.skip_video else kit.videos:

@@ -67,6 +67,28 @@ KIT_DIR = "truyen-thong"  # its files: truyen-thong/<guide>/..., truyen-thong/<g
 QUIZ_PAGE = "trac-nghiem.md"
 QUIZ_PRINT_NAME = "trac-nghiem-a4.pdf"  # the quiz sheet and, on its last page, the answer key
 POST_PLATFORMS = ("zalo", "facebook")
+PREVIEW_WIDTH = 480  # pixels: 240 CSS pixels at 2x
+PREVIEW_SUFFIX = ".xem-truoc.png"  # "preview": beside the PDF, to-roi-a4-gap-ba.pdf -> to-roi-a4-gap-ba.xem-truoc.png
+# Print formats whose PDF gets a preview on the kit page: one per guide (the tri-fold, the first leaflet
+# format; its outside shows the cover panel with title, summary and QR code) and the A4 poster.
+# The A5 and A6 leaflets and the A3 poster are the same material in another size, the full guide is
+# pages of text, and the step infographics have their own pictures on the page.
+PREVIEW_FORMATS = ("a4-trifold", "poster-a4")
+QUIZ_PAPER = "quiz"  # PAPER_MM's key for the quiz sheet (a QuizSheet, not a PrintJob)
+# (width, height) in mm of the first page of each kind of print file, as theme/print/print.css
+# (@page) and theme/print/quiz-a4.html.j2 set it.
+PAPER_MM: dict[str, tuple[float, float]] = {
+    "a4-trifold": (297, 210),
+    "a5": (148, 210),
+    "a6": (105, 148),
+    "guide-a4": (210, 297),
+    "poster-a4": (210, 297),
+    "poster-a3": (297, 420),
+    "infographic-a4": (210, 297),
+    "infographic-a3": (297, 420),
+    QUIZ_PAPER: (210, 297),
+}
+Preview = tuple[str, int, int]  # (PNG path relative to the output root, width, height in pixels)
 VIDEO_NAME = "video-cac-buoc"  # .mp4 and .vtt, per guide
 MEASURE_SLUGS = {  # short file names of the comparison charts; other measures use their column name
     "dossiers_supported": "ho-so",
@@ -314,6 +336,7 @@ class Kit:
     videos: list[VideoJob]
     quiz: QuizSheet | None
     zip: str  # relative to the output root
+    previews: dict[str, Preview] = field(default_factory=dict)  # PDF path -> its preview picture
 
 
 @dataclass(frozen=True)
@@ -524,11 +547,11 @@ def plan_province(site: Site, province: Province) -> SitePlan:
         context["og_image"] = f"{site.config.base}/{_preview(own)}.png"
         title = f"Ảnh hướng dẫn: {guide.title}"
         pages.append(Page(f"{IMAGE_DIR}/{guide.slug}.md", "infographic.md.j2", title, "infographic", None, context))
-    kit = plan_kit(site, province, guides)
+    kit = plan_kit(site, province, guides, prints)
     if kit.quiz:
         pages.append(Page(QUIZ_PAGE, "quiz.md.j2", "Trắc nghiệm", "quiz", kit.quiz.source, {**base, "quiz": kit.quiz}))
     kit_context = {**base, "kit": kit, "rows": print_context["rows"], "posters": print_context["posters"]}
-    kit_context |= {"images_of": images_of, "communes": print_context["communes"]}
+    kit_context |= {"images_of": images_of, "communes": print_context["communes"], "previews": kit.previews}
     pages.append(Page(KIT_PAGE, "kit.md.j2", "Bộ tài liệu truyền thông", "kit", source, kit_context))
     card = ImageJob(f"{province.slug}/{IMAGE_DIR}/the-chia-se", *CARD_SIZE, province, None, None, source)
     charts, chart_prints, results_pages = plan_results(site, province)
@@ -707,7 +730,7 @@ def _print_item(site: Site, guide: GuideInProvince, commune: Commune | None) -> 
     return PrintItem(guide, QrCode.of(code, site.config.base), f"{province.slug}/{GUIDES_DIR}/{guide.slug}/")
 
 
-def plan_kit(site: Site, province: Province, guides: list[GuideInProvince]) -> Kit:
+def plan_kit(site: Site, province: Province, guides: list[GuideInProvince], prints: list[PrintJob]) -> Kit:
     """Scripts (every set length, the province's and each commune's that prints its own leaflets),
     posts, videos and the quiz sheet of a province, and the zip that holds them with the rest."""
     campaign = site.config.campaign
@@ -745,7 +768,33 @@ def plan_kit(site: Site, province: Province, guides: list[GuideInProvince]) -> K
         )
         origin = site.sources[("quiz", site.quiz_banks[0].slug)]
         quiz = QuizSheet(f"{folder}/{QUIZ_PRINT_NAME}", province, entries, origin)
-    return Kit(scripts, posts, videos, quiz, f"{folder}/bo-tai-lieu-{province.slug}.zip")
+    zip_path = f"{folder}/bo-tai-lieu-{province.slug}.zip"
+    return Kit(scripts, posts, videos, quiz, zip_path, kit_previews(prints, quiz))
+
+
+def preview_path(pdf_path: str) -> str:
+    """Where the preview of a PDF goes: beside it, `.pdf` replaced by PREVIEW_SUFFIX."""
+    if not pdf_path.endswith(".pdf"):
+        raise ValueError(f"{pdf_path!r} is not a .pdf path")
+    return pdf_path.removesuffix(".pdf") + PREVIEW_SUFFIX
+
+
+def paper_preview_size(paper: tuple[float, float], width: int = PREVIEW_WIDTH) -> tuple[int, int]:
+    """(width, height) in pixels of the preview of a page `paper` wide and high (any unit)."""
+    return width, max(1, round(width * paper[1] / paper[0]))
+
+
+def kit_previews(prints: list[PrintJob], quiz: QuizSheet | None) -> dict[str, Preview]:
+    """The previews a province's kit page shows, before any PDF exists: PDF path -> (PNG path, width,
+    height) for each print job in PREVIEW_FORMATS (the province's and its communes') and the quiz
+    sheet. Sizes come from PAPER_MM; the PNGs render/previews.py draws have them."""
+    previews: dict[str, Preview] = {}
+    for job in prints:
+        if job.format in PREVIEW_FORMATS:
+            previews[job.path] = (preview_path(job.path), *paper_preview_size(PAPER_MM[job.format]))
+    if quiz is not None:
+        previews[quiz.path] = (preview_path(quiz.path), *paper_preview_size(PAPER_MM[QUIZ_PAPER]))
+    return previews
 
 
 def _script_name(seconds: int) -> str:

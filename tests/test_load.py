@@ -219,7 +219,7 @@ def test_unknown_content_folder_is_an_error(tmp_path):
     assert loaded.documents == []
     error = the_error(loaded.errors)
     assert (error.file, error.line) == ("content/huong-dan", None)
-    expected = "provinces, guides, faqs, results, images"
+    expected = "provinces, guides, faqs, quiz, results, images"
     assert error.message == f"unknown content folder 'huong-dan'; expected one of: {expected}"
 
 

@@ -9,20 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, build, check
+from generator.build import BuildOptions, check
 from generator.text import format_vnd
-from tests.conftest import ROOT
 from tests.html_tools import read_page, resolve
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo_build(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo") / "site"
-    options = BuildOptions(content=ROOT / "content", config=ROOT / "site_config.yml", out=out, skip_kit=True)
-    build(options, progress=lambda message: None)
-    return out, check(options)
+def demo_build(built_demo):
+    """The demo as the session built it, everything included (the campaign kit's links are checked too)."""
+    options = BuildOptions(content=built_demo.root / "content", config=built_demo.root / "site_config.yml")
+    return built_demo.out, check(options)
 
 
 def html_files(site: Path) -> list[Path]:
