@@ -552,6 +552,7 @@ def plan_province(site: Site, province: Province) -> SitePlan:
         pages.append(Page(QUIZ_PAGE, "quiz.md.j2", "Trắc nghiệm", "quiz", kit.quiz.source, {**base, "quiz": kit.quiz}))
     kit_context = {**base, "kit": kit, "rows": print_context["rows"], "posters": print_context["posters"]}
     kit_context |= {"images_of": images_of, "communes": print_context["communes"], "previews": kit.previews}
+    kit_context |= {"scripts_of": _by_guide(kit.scripts, guides), "posts_of": _by_guide(kit.posts, guides)}
     pages.append(Page(KIT_PAGE, "kit.md.j2", "Bộ tài liệu truyền thông", "kit", source, kit_context))
     card = ImageJob(f"{province.slug}/{IMAGE_DIR}/the-chia-se", *CARD_SIZE, province, None, None, source)
     charts, chart_prints, results_pages = plan_results(site, province)
@@ -795,6 +796,14 @@ def kit_previews(prints: list[PrintJob], quiz: QuizSheet | None) -> dict[str, Pr
     if quiz is not None:
         previews[quiz.path] = (preview_path(quiz.path), *paper_preview_size(PAPER_MM[QUIZ_PAPER]))
     return previews
+
+
+def _by_guide(jobs: list, guides: list[GuideInProvince]) -> dict[str, list]:
+    """Kit jobs (scripts, posts) grouped by the guide they are about, in plan order."""
+    grouped: dict[str, list] = {g.slug: [] for g in guides}
+    for job in jobs:
+        grouped[job.item.guide.slug].append(job)
+    return grouped
 
 
 def _script_name(seconds: int) -> str:
